@@ -1,0 +1,36 @@
+/**
+ * `tsvs` command dispatcher. Each subcommand lives in its own module and returns an exit code.
+ * When invoked as `ipvsadm`, the arguments go to `tsvs adm` unchanged.
+ */
+export const USAGE = `tsvs — Linux Virtual Server and keepalived in TypeScript
+
+Usage:
+  tsvs run -f keepalived.conf [-n] [-l] [-D] [-t] [--config-id ID] [--engine proxy|packet] [--api PATH]
+  tsvs adm ARGS...            ipvsadm 1.31 syntax against the running daemon (also as \`ipvsadm\`)
+  tsvs lint FILE... [--json] [--config-id ID]
+  tsvs realserver start|stop|status --vip VIP [--mode dr|tun]
+  tsvs lab up|test|down SCENARIO
+  tsvs status [--json]
+
+Every command takes --api PATH (default /run/tsvs/tsvs.sock, or $XDG_RUNTIME_DIR/tsvs.sock when
+not root) and honours TSVS_API.
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {};
+
+export async function main(argv: string[], invokedAs = 'tsvs'): Promise<number> {
+  if (invokedAs === 'ipvsadm') argv = ['adm', ...argv];
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) {
+    process.stderr.write(`tsvs: unknown command '${cmd}'\n\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(rest);
+}
