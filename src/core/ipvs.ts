@@ -46,6 +46,8 @@ export class Ipvs {
   readonly trash: Destination[] = [];
   /** Global totals (/proc/net/ip_vs_stats). */
   readonly totals = new Stats();
+  /** Destinations unlinked into the trash so far (the connection table flushes their entries on change). */
+  destUnlinks = 0;
   readonly rng: Rng;
   private readonly byFwmark = new Map<string, VirtualService>();
   /** Services with port 0, per protocol and family, to skip the port-0 lookup when there are none. */
@@ -174,8 +176,10 @@ export class Ipvs {
   }
 
   private removeService(svc: VirtualService, now: number): void {
-    for (const d of [...svc.dests]) this.unlinkDest(svc, d, now);
+    // As the kernel: unbind the scheduler first, so no per-destination hook rebuilds its tables.
     svc.sched?.done(svc);
+    svc.sched = null;
+    for (const d of [...svc.dests]) this.unlinkDest(svc, d, now);
     this.services.delete(svc.id);
     this.index(svc, -1);
   }
@@ -213,7 +217,8 @@ export class Ipvs {
       dest = this.trash.splice(ti, 1)[0]!;
       dest.service = svc;
       dest.trashedAt = -1;
-      dest.lastWeight = spec.weight > 0 ? spec.weight : dest.lastWeight;
+      // __ip_vs_update_dest with add=1 sets last_weight even to 0 (mh then gives it no slots).
+      dest.lastWeight = spec.weight;
     } else {
       dest = new Destination(spec, foldIp(spec.addr), svc);
     }
@@ -267,6 +272,7 @@ export class Ipvs {
     dest.flags &= ~DEST_F.AVAILABLE;
     dest.trashedAt = now;
     this.trash.push(dest);
+    this.destUnlinks++;
   }
 
   /** Free trashed destinations no connection references any more for {@link TRASH_FREE_AFTER_MS}. */

@@ -1,14 +1,39 @@
 /**
- * Scheduler registry: name → factory. (Filled in by the scheduler modules; see sched/*.ts.)
+ * Scheduler registry: name → factory, as the kernel's modules ip_vs_<name>. `none` is accepted
+ * by the kernel (no scheduler bound; new connections cannot be scheduled) and has no factory.
  */
-import type { Scheduler, Sysctls } from '../model.js';
+import type { Scheduler, SchedulerFactory, Sysctls } from '../model.js';
 import type { Rng } from '../ports.js';
+import { createDh } from './dh.js';
+import { createFo } from './fo.js';
+import { createLblc } from './lblc.js';
+import { createLblcr } from './lblcr.js';
+import { createLc } from './lc.js';
+import { createMh } from './mh.js';
+import { createNq } from './nq.js';
+import { createOvf } from './ovf.js';
 import { createRr } from './rr.js';
+import { createSed } from './sed.js';
+import { createSh } from './sh.js';
+import { createTwos } from './twos.js';
+import { createWlc } from './wlc.js';
+import { createWrr } from './wrr.js';
 
-type Factory = (rng: Rng, sysctls: Sysctls) => Scheduler;
-
-const FACTORIES: Readonly<Record<string, Factory>> = {
+const FACTORIES: Readonly<Record<string, SchedulerFactory>> = {
   rr: () => createRr(),
+  wrr: () => createWrr(),
+  lc: () => createLc(),
+  wlc: () => createWlc(),
+  sed: () => createSed(),
+  nq: () => createNq(),
+  fo: () => createFo(),
+  ovf: () => createOvf(),
+  twos: (rng) => createTwos(rng),
+  dh: () => createDh(),
+  sh: () => createSh(),
+  mh: () => createMh(),
+  lblc: (_rng, sysctls) => createLblc(sysctls),
+  lblcr: (_rng, sysctls) => createLblcr(sysctls),
 };
 
 export function isKnownScheduler(name: string): boolean {

@@ -1,0 +1,32 @@
+/**
+ * ovf — weighted overflow (ip_vs_ovf.c, ipvs.md §2.8): skip destinations that are overloaded,
+ * have weight 0 or have more active connections than their weight; of the rest the highest
+ * weight wins (earliest on ties). Only active connections count, so UDP never overflows.
+ */
+import type { Destination, Scheduler, VirtualService } from '../model.js';
+import { isOverloaded } from './load.js';
+
+export class WeightedOverflow implements Scheduler {
+  readonly name = 'ovf';
+  init(): void {}
+  done(): void {}
+  addDest(): void {}
+  delDest(): void {}
+  updDest(): void {}
+
+  pick(svc: VirtualService): Destination | null {
+    const list = svc.dests;
+    let h: Destination | null = null;
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i]!;
+      const w = d.weight;
+      if (isOverloaded(d) || d.activeConns > w || w === 0) continue;
+      if (h === null || w > h.weight) h = d;
+    }
+    return h;
+  }
+}
+
+export function createOvf(): Scheduler {
+  return new WeightedOverflow();
+}
