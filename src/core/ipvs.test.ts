@@ -139,6 +139,7 @@ test('zero, timeouts and sync daemons', () => {
 
   const daemon = { state: 'master' as const, mcastIfn: 'eth0', syncid: 0, maxlen: 0, mcastGroup: '', mcastPort: 0, mcastTtl: 0 };
   ok(ipvs, { type: 'start-daemon', daemon });
+  assert.deepEqual(ipvs.daemons.master, { ...daemon, mcastGroup: '224.0.0.81', mcastPort: 8848, mcastTtl: 1, maxlen: 1472 }, 'kernel defaults filled in');
   assert.equal(errno(ipvs, { type: 'start-daemon', daemon }), 'EEXIST');
   ok(ipvs, { type: 'stop-daemon', state: 'master' });
   assert.equal(errno(ipvs, { type: 'stop-daemon', state: 'master' }), 'ESRCH');

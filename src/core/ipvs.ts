@@ -83,7 +83,7 @@ export class Ipvs {
         return this.setTimeouts(op.tcp, op.tcpfin, op.udp);
       case 'start-daemon': {
         if (this.daemons[op.daemon.state]) return fail('EEXIST', `${op.daemon.state} sync daemon already running`);
-        this.daemons[op.daemon.state] = op.daemon;
+        this.daemons[op.daemon.state] = withSyncDefaults(op.daemon);
         return OK;
       }
       case 'stop-daemon': {
@@ -313,6 +313,22 @@ export class Ipvs {
       for (const d of svc.dests) d.stats.estimate();
     }
   }
+}
+
+/**
+ * The kernel fills in what `--start-daemon` left at 0 (ipvs.md §8.1): group 224.0.0.81, port 8848,
+ * TTL 1, and a UDP payload of 1500 − 28 (1472; 1452 for an IPv6 group). A backup's default payload
+ * derives from the interface MTU; without an interface to ask, tsvs assumes MTU 1500 (same figure).
+ */
+export function withSyncDefaults(d: SyncDaemon): SyncDaemon {
+  const v6 = d.mcastGroup.includes(':');
+  return {
+    ...d,
+    mcastGroup: d.mcastGroup || '224.0.0.81',
+    mcastPort: d.mcastPort || 8848,
+    mcastTtl: d.mcastTtl || 1,
+    maxlen: d.maxlen || (v6 ? 1452 : 1472),
+  };
 }
 
 function zeroService(svc: VirtualService): void {

@@ -63,10 +63,19 @@ export type IpvsadmCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
-/** A failed invocation: the exact text ipvsadm prints to stderr and its exit status. */
+/**
+ * A failed invocation: the exact text ipvsadm prints to stderr (without the final newline, so
+ * stderr receives `message + "\n"`) and its exit status.
+ */
 export interface IpvsadmError {
   readonly message: string;
   readonly exitCode: number;
+  /**
+   * True when ipvsadm exits on the spot (its fail()/usage paths); false when the command returns
+   * its failure (popt errors after the command, kernel errors). Inside `-R` input this decides
+   * whether the remaining lines still run.
+   */
+  readonly exits: boolean;
 }
 
 export type ParseResult = { readonly ok: true; readonly command: IpvsadmCommand } | { readonly ok: false; readonly error: IpvsadmError };
