@@ -42,3 +42,28 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
 };
+
+/** A problem a data plane has with one virtual service (VIP not local, port in use, fwmark unsupported...). */
+export interface DataplaneProblem {
+  /** Service id as serviceKeyString gives it, e.g. "tcp|127.0.0.100|8080". */
+  readonly service: string;
+  /** Stable code, e.g. 'vip-not-local', 'port-in-use', 'unsupported-fwmark', 'unsupported-protocol'. */
+  readonly code: string;
+  /** A sentence a user understands. */
+  readonly message: string;
+}
+
+/**
+ * Where traffic is carried: the socket proxy, the packet engine, or (later) kernel IPVS. The
+ * director owns the IPVS state and the connection engine; the data plane reads the services from
+ * them and feeds the connection engine what it sees.
+ */
+export interface Dataplane {
+  readonly name: string;
+  /** Bring the data plane in line with the current services (called after each applied batch of ops). */
+  sync(): Promise<readonly DataplaneProblem[]>;
+  /** Stop accepting new connections, let existing ones finish for up to `graceMs`, then close everything. */
+  close(graceMs: number): Promise<void>;
+  /** Data-plane counters under their own names (e.g. read/write operations, refused real servers retried). */
+  counters(): Readonly<Record<string, number>>;
+}
