@@ -18,7 +18,11 @@ not root) and honours TSVS_API.
 
 type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {};
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  adm: async () => (await import('./adm.js')).adm,
+  run: async () => (await import('./run.js')).run,
+  lint: async () => (await import('./lint.js')).lintCommand,
+};
 
 export async function main(argv: string[], invokedAs = 'tsvs'): Promise<number> {
   if (invokedAs === 'ipvsadm') argv = ['adm', ...argv];

@@ -27,6 +27,13 @@ export class Connections {
   /** Live entries by kind (the property tests compare them with the destination counters). */
   connCount = 0;
   templateCount = 0;
+  /**
+   * Called with an entry's index just before it is unlinked and freed: on expiry, on the
+   * expire_nodest_conn flush, and right after the packet of a one-packet entry. The entry can
+   * still be read. A data plane that carries the traffic itself (the socket proxy) closes what it
+   * holds for the entry here. Must not create or remove entries.
+   */
+  onRemove: ((idx: number) => void) | null = null;
   private seenUnlinks: number;
 
   constructor(
@@ -160,6 +167,7 @@ export class Connections {
   /** Unlink and free an entry that controls nothing. */
   private remove(idx: number): void {
     const t = this.table;
+    this.onRemove?.(idx);
     this.wheel.disarm(idx);
     t.unhash(idx);
     this.controlDel(idx);

@@ -1,0 +1,2 @@
+/** Alias module: src/main imports toIpvsOps from here; the implementation is to-ops.ts. */
+export { toIpvsOps } from './to-ops.js';
