@@ -5,14 +5,10 @@
  */
 import type { Destination, Scheduler, VirtualService } from '../model.js';
 import { isOverloaded } from './load.js';
+import { StatelessScheduler } from './stateless.js';
 
-export class WeightedFailover implements Scheduler {
+export class WeightedFailover extends StatelessScheduler {
   readonly name = 'fo';
-  init(): void {}
-  done(): void {}
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
 
   pick(svc: VirtualService): Destination | null {
     const list = svc.dests;

@@ -5,14 +5,10 @@
  */
 import type { Destination, Scheduler, VirtualService } from '../model.js';
 import { connOverhead, isOverloaded } from './load.js';
+import { StatelessScheduler } from './stateless.js';
 
-export class LeastConnection implements Scheduler {
+export class LeastConnection extends StatelessScheduler {
   readonly name = 'lc';
-  init(): void {}
-  done(): void {}
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
 
   pick(svc: VirtualService): Destination | null {
     const list = svc.dests;

@@ -6,14 +6,10 @@
 import type { Destination, Scheduler, VirtualService } from '../model.js';
 import { isOverloaded, productGreater } from './load.js';
 import { sedOverhead } from './sed.js';
+import { StatelessScheduler } from './stateless.js';
 
-export class NeverQueue implements Scheduler {
+export class NeverQueue extends StatelessScheduler {
   readonly name = 'nq';
-  init(): void {}
-  done(): void {}
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
 
   pick(svc: VirtualService): Destination | null {
     const list = svc.dests;

@@ -5,14 +5,10 @@
  */
 import type { Destination, Scheduler, VirtualService } from '../model.js';
 import { isOverloaded } from './load.js';
+import { StatelessScheduler } from './stateless.js';
 
-export class WeightedOverflow implements Scheduler {
+export class WeightedOverflow extends StatelessScheduler {
   readonly name = 'ovf';
-  init(): void {}
-  done(): void {}
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
 
   pick(svc: VirtualService): Destination | null {
     const list = svc.dests;

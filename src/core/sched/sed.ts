@@ -5,19 +5,15 @@
  */
 import type { Destination, Scheduler, VirtualService } from '../model.js';
 import { eligible, isOverloaded, productGreater } from './load.js';
+import { StatelessScheduler } from './stateless.js';
 
 /** Expected delay numerator of sed and nq: active connections + 1, as a C int. */
 export function sedOverhead(d: Destination): number {
   return (d.activeConns + 1) | 0;
 }
 
-export class ShortestExpectedDelay implements Scheduler {
+export class ShortestExpectedDelay extends StatelessScheduler {
   readonly name = 'sed';
-  init(): void {}
-  done(): void {}
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
 
   pick(svc: VirtualService): Destination | null {
     const list = svc.dests;

@@ -7,16 +7,13 @@
 import type { Destination, Scheduler, VirtualService } from '../model.js';
 import type { Rng } from '../ports.js';
 import { connOverhead, eligible } from './load.js';
+import { StatelessScheduler } from './stateless.js';
 
-export class PowerOfTwoChoices implements Scheduler {
+export class PowerOfTwoChoices extends StatelessScheduler {
   readonly name = 'twos';
-  constructor(private readonly rng: Rng) {}
-
-  init(): void {}
-  done(): void {}
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
+  constructor(private readonly rng: Rng) {
+    super();
+  }
 
   pick(svc: VirtualService): Destination | null {
     const list = svc.dests;

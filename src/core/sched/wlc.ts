@@ -6,14 +6,10 @@
  */
 import type { Destination, Scheduler, VirtualService } from '../model.js';
 import { weightedLeast } from './load.js';
+import { StatelessScheduler } from './stateless.js';
 
-export class WeightedLeastConnection implements Scheduler {
+export class WeightedLeastConnection extends StatelessScheduler {
   readonly name = 'wlc';
-  init(): void {}
-  done(): void {}
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
 
   pick(svc: VirtualService): Destination | null {
     return weightedLeast(svc.dests);
