@@ -4,6 +4,7 @@
  * check_vrid_conflicts; vrrp_sync.c vrrp_sync_set_group).
  */
 import type { Garp, NotifyScripts, VrrpInstance, VrrpScript, VrrpSyncGroup } from './model.js';
+import type { Loc } from './diagnostics.js';
 import type { InstanceDraft, NotifyDraft, ParseState } from './state.js';
 
 const notify = (n: NotifyDraft): NotifyScripts => ({ ...n });
@@ -64,8 +65,9 @@ function syncGroups(s: ParseState, kept: InstanceDraft[]): VrrpSyncGroup[] {
 type Report = (m: string, code?: 'missing-required' | 'conflict' | 'value-adjusted' | 'deprecated' | 'ignored', hint?: string) => void;
 
 /** Version and family: IPv6 means VRRPv3 (unless v2 was forced and not strict). */
-function versionAndFamily(s: ParseState, i: InstanceDraft, strict: boolean, err: Report): { version: 2 | 3; family: 4 | 6 } {
+function versionAndFamily(s: ParseState, i: InstanceDraft, strict: boolean, err: Report): { version: 2 | 3; family: 4 | 6; versionLoc: Loc | null } {
   let version = i.version;
+  let versionLoc = i.locs.version;
   if (i.family === 6) {
     if (version === 2 && strict) {
       err(`(${i.name}) cannot use IPv6 with VRRP version 2; setting version 3`, 'value-adjusted');
@@ -73,7 +75,11 @@ function versionAndFamily(s: ParseState, i: InstanceDraft, strict: boolean, err:
     } else if (version === 0) version = 3;
   }
   const family = i.family === 0 ? 4 : i.family;
-  return { version: version === 0 ? (family === 6 ? 3 : s.global.vrrpVersion) : version, family };
+  if (version === 0 && family === 4) {
+    version = s.global.vrrpVersion;
+    versionLoc = s.global.vrrpVersionLoc;
+  }
+  return { version: version === 0 ? 3 : version, family, versionLoc };
 }
 
 /** Priority from the state when unset (MASTER: 255), state from the priority when unset. */
@@ -137,7 +143,7 @@ function completeInstance(s: ParseState, i: InstanceDraft, groups: readonly Vrrp
   const g = s.global;
   const err: Report = (m, code = 'conflict', hint) => s.sink.error(code, m, i.loc, hint);
   const strict = i.strict ?? g.vrrpStrict;
-  const { version, family } = versionAndFamily(s, i, strict, err);
+  const { version, family, versionLoc } = versionAndFamily(s, i, strict, err);
   if (i.vips.length === 0) {
     if (version === 3 || strict) {
       err(`(${i.name}) No VIP specified; at least one is required`, 'missing-required', 'add a virtual_ipaddress block');
@@ -188,6 +194,7 @@ function completeInstance(s: ParseState, i: InstanceDraft, groups: readonly Vrrp
     notifyPriorityChanges: i.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? (g.other['vrrp_notify_priority_changes'] !== undefined),
     nopreempt, preemptDelay, garp, strict, accept, lowerPrioNoAdvert, higherPrioSendAdvert, downTimerAdverts, skipCheckAdvAddr: i.skipCheckAdvAddr, checkUnicastSrc: i.checkUnicastSrc || g.vrrpCheckUnicastSrc,
     promoteSecondaries: i.promoteSecondaries, useVmac: i.useVmac, syncGroup: i.syncGroup, loc: i.loc,
+    keywordLocs: { ...i.locs, version: versionLoc },
   };
 }
 

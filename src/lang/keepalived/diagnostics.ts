@@ -77,15 +77,28 @@ export interface Loc {
   readonly col: number;
 }
 
-/** Collects diagnostics in the order they are found. */
+/**
+ * Collects diagnostics in the order they are found. Several sinks may share one list (the lexer's
+ * and the block walker's), so that only the walker's findings are affected by skipped().
+ */
 export class DiagnosticSink {
-  readonly items: Diagnostic[] = [];
+  /** Notes of the blocks keepalived would skip that are being read now, outermost first. */
+  private readonly skippedBlocks: string[] = [];
+
+  constructor(readonly items: Diagnostic[] = []) {}
 
   add(severity: Severity, code: DiagnosticCode, message: string, at: Loc, hint?: string): void {
+    let sev = severity;
+    let why = hint;
+    const note = this.skippedBlocks[0];
+    if (note !== undefined && sev === 'error') {
+      sev = 'warning';
+      why = hint === undefined ? note : `${note}; ${hint}`;
+    }
     const d: Diagnostic =
-      hint === undefined
-        ? { severity, code, message, file: at.file, line: at.line, col: at.col }
-        : { severity, code, message, file: at.file, line: at.line, col: at.col, hint };
+      why === undefined
+        ? { severity: sev, code, message, file: at.file, line: at.line, col: at.col }
+        : { severity: sev, code, message, file: at.file, line: at.line, col: at.col, hint: why };
     this.items.push(d);
   }
 
@@ -99,6 +112,24 @@ export class DiagnosticSink {
 
   info(code: DiagnosticCode, message: string, at: Loc, hint?: string): void {
     this.add('info', code, message, at, hint);
+  }
+
+  /**
+   * Read a block keepalived skips without looking inside (skip_block): `read` reports what it
+   * finds, errors as warnings carrying `note` (keepalived -t would not report them).
+   */
+  skipped(note: string, read: () => void): void {
+    this.skippedBlocks.push(note);
+    try {
+      read();
+    } finally {
+      this.skippedBlocks.pop();
+    }
+  }
+
+  /** Whether a skipped block is being read. */
+  get inSkippedBlock(): boolean {
+    return this.skippedBlocks.length > 0;
   }
 }
 

@@ -33,6 +33,8 @@ export class Engine {
   private lastUnknown: { word: string; block: string } | null = null;
   /** Lines at the top level and in global_defs are read by keepalived's parent process. */
   private parentProcess = true;
+  /** Set by readSkippedBlock() for the block of the keyword being handled. */
+  private skippedNote: string | null = null;
 
   constructor(
     private readonly lexer: Lexer,
@@ -87,7 +89,9 @@ export class Engine {
         this.sink.error('missing-brace', "Missing '{' at beginning of configuration block", at, `'${block.name}' opens a block: put '{' after it`);
       } else if (str === '{') {
         this.sink.error('unexpected-brace', "Unexpected '{' - ignoring", at);
-        if (unknown) this.blockNotSkipped(unknown, block, at);
+        // In a block keepalived skips, braces are only counted: the stray block is skipped too.
+        if (this.sink.inSkippedBlock) this.skipStrayBlock();
+        else if (unknown) this.blockNotSkipped(unknown, block, at);
         continue;
       }
       if (str === '}' && this.level > 0) break;
@@ -109,12 +113,20 @@ export class Engine {
       else bobNeeded = true;
     }
     const target = block.target();
+    this.skippedNote = null;
     if (kw.run && target !== null) {
       this.call(kw, target, line, words);
       if (words.length > kw.maxWords) this.extraWords(kw, line, words);
     }
+    const note = this.skippedNote;
+    this.skippedNote = null;
     if (!kw.sub) return;
     const sub = kw.sub();
+    if (note === null) this.subBlock(sub, bobNeeded);
+    else this.sink.skipped(note, () => this.subBlock(sub, bobNeeded));
+  }
+
+  private subBlock(sub: Block<unknown>, bobNeeded: boolean): void {
     const savedParent = this.parentProcess;
     if (this.level === 0) this.parentProcess = sub.parentProcess === true;
     this.level++;
@@ -156,6 +168,22 @@ export class Engine {
 
   skip(): void {
     this.skipSublevel = -1;
+  }
+
+  readSkipped(note: string): void {
+    this.skippedNote = note;
+  }
+
+  /** Read past the block a stray '{' opened, to its matching '}'. */
+  private skipStrayBlock(): void {
+    let depth = 1;
+    let line: Line | null;
+    while (depth > 0 && (line = this.next()) !== null) {
+      for (const w of this.effective(line).words) {
+        if (w.text === '{') depth++;
+        else if (w.text === '}' && --depth === 0) break;
+      }
+    }
   }
 
   /** alloc_value_block(): entries, one per line, until the closing `}`. */
@@ -284,6 +312,10 @@ class LineCall implements Call {
 
   skipBlock(): void {
     this.engine.skip();
+  }
+
+  readSkippedBlock(note: string): void {
+    this.engine.readSkipped(note);
   }
 }
 

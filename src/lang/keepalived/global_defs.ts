@@ -3,7 +3,7 @@
  * global_data.c alloc_global_data / set_vrrp_defaults).
  */
 import { INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W } from './include.js';
-import { isMulticast4, parseInet, parseSockAddr } from './inet.js';
+import { hostResolvable, inetAton, isMulticast4, parseSockAddr } from './inet.js';
 import { bool, decimal, flag, int, script, str, uint, values, words } from './keywords.js';
 import { readUnsigned } from './numbers.js';
 import type { GlobalDraft, ParseState } from './state.js';
@@ -57,6 +57,7 @@ export function newGlobal(): GlobalDraft {
     lvsNotifyFifo: null,
     other: {},
     loc: null,
+    vrrpVersionLoc: null,
   };
 }
 
@@ -165,14 +166,26 @@ function deprecatedOther(name: string, replacement: string, message: string | nu
   });
 }
 
+/**
+ * smtp_server HOST [PORT] (smtpserver_handler): an address (inet_pton, unless the text has '-' or
+ * '/'), else a name or other numeric form for getaddrinfo(); port 1..65535, default 25.
+ */
 function smtpServer(g: G, c: Call): void {
   const host = c.arg(1);
   const port = c.has(2) ? c.arg(2) : '25';
-  const ip = /[-/]/.test(host) ? null : parseSockAddr(host, port);
-  const portOk = readUnsigned(port, 1, 65535).ok;
-  if (ip) g.smtpServer = { host: ip.addr, port: ip.port };
-  else if (portOk && /^[A-Za-z0-9.-]+$/.test(host)) g.smtpServer = { host, port: Number(port) };
-  else c.error('bad-address', `Invalid smtp server ${host} ${port}`, 1);
+  const p = readUnsigned(port, 1, 65535);
+  if (!p.ok) c.error(p.reason === 'range' ? 'out-of-range' : 'invalid-number', p.message, 2);
+  const ip = /[-/]/.test(host) ? null : parseSockAddr(host, undefined);
+  const aton = ip ? null : inetAton(host);
+  if (p.ok && ip) g.smtpServer = { host: ip.addr, port: p.value };
+  else if (p.ok && aton !== null) g.smtpServer = { host: [24, 16, 8, 0].map((b) => (aton >>> b) & 255).join('.'), port: p.value };
+  else if (p.ok && hostResolvable(host)) g.smtpServer = { host, port: p.value };
+  else c.error('bad-address', `Invalid smtp server ${host} ${port}`, 1, p.ok ? smtpHint(host) : undefined);
+}
+
+function smtpHint(host: string): string {
+  if (/^[0-9.]+$/.test(host)) return `'${host}' is not an IPv4 address (four numbers 0-255) and cannot be a host name`;
+  return 'expected an IPv4 or IPv6 address or a host name';
 }
 
 function mcastGroup(family: 4 | 6, set: (g: G, a: string) => void): (g: G, c: Call) => void {
@@ -236,7 +249,7 @@ function lvsSyncDaemon(g: G, c: Call): void {
       else if (k === 'port') d.port = num(i, 1, 65535, 'lvs_sync_daemon port') ?? d.port;
       else if (k === 'ttl') d.ttl = num(i, 1, 255, 'lvs_sync_daemon ttl') ?? d.ttl;
       else {
-        const a = parseInet(c.arg(i));
+        const a = parseSockAddr(c.arg(i), undefined);
         const mc = a && (a.family === 4 ? isMulticast4(a.addr) : a.addr.startsWith('ff'));
         if (!a) c.error('bad-address', `Invalid lvs_sync_daemon group (${c.arg(i)}) - ignoring`, i);
         else if (!mc) c.error('bad-address', `lvs_sync_daemon group address ${c.arg(i)} is not multicast - ignoring`, i);
@@ -319,7 +332,7 @@ export function globalDefsBlock(s: ParseState): Block<G> {
       g.scriptUser = { user: c.arg(1), group: c.has(2) ? c.arg(2) : null };
     }, { maxWords: 3 }),
     flag('enable_script_security', (g) => (g.enableScriptSecurity = true)),
-    int('vrrp_version', (g, v) => (g.vrrpVersion = v as 2 | 3), { min: 2, max: 3, default: 2, invalid: () => 'VRRP Error: Version must be either 2 or 3' }),
+    int('vrrp_version', (g, v, c) => ((g.vrrpVersion = v as 2 | 3), (g.vrrpVersionLoc = c.at(0))), { min: 2, max: 3, default: 2, invalid: () => 'VRRP Error: Version must be either 2 or 3' }),
     flag('vrrp_strict', (g) => (g.vrrpStrict = true)),
     words('vrrp_mcast_group4', mcastGroup(4, (g, a) => (g.vrrpMcastGroup4 = a)), { maxWords: 2 }),
     words('vrrp_mcast_group6', mcastGroup(6, (g, a) => (g.vrrpMcastGroup6 = a)), { maxWords: 2 }),

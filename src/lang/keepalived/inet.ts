@@ -117,3 +117,60 @@ export function isMulticast4(addr: string): boolean {
   const first = Number(addr.split('.')[0]);
   return first >= 224 && first <= 239;
 }
+
+/**
+ * glibc inet_aton() as getaddrinfo() uses it for numeric hosts: 1 to 4 parts (`a`, `a.b`,
+ * `a.b.c`, `a.b.c.d`), each decimal, octal (leading 0) or hexadecimal (0x), the last part filling
+ * the remaining bytes. The address as a 32-bit number, or null.
+ */
+export function inetAton(text: string): number | null {
+  const parts: number[] = [];
+  let i = 0;
+  for (;;) {
+    if (!/[0-9]/.test(text[i] ?? '')) return null;
+    let base = 10;
+    if (text[i] === '0') {
+      i++;
+      if (text[i] === 'x' || text[i] === 'X') {
+        base = 16;
+        i++;
+      } else base = 8;
+    }
+    let value = 0;
+    for (; i < text.length; i++) {
+      const d = parseInt(text[i]!, 16);
+      if (Number.isNaN(d) || (d > 9 && base !== 16)) break;
+      if (base === 8 && d > 7) return null;
+      value = value * base + d;
+      if (value > 0xffffffff) return null;
+    }
+    if (text[i] !== '.') {
+      if (i !== text.length) return null;
+      const max = [0xffffffff, 0xffffff, 0xffff, 0xff][parts.length]!;
+      if (value > max) return null;
+      return parts.reduce((acc, p, k) => acc + p * 2 ** (8 * (3 - k)), 0) + value;
+    }
+    if (parts.length > 2 || value > 0xff) return null;
+    parts.push(value);
+    i++;
+  }
+}
+
+/**
+ * Whether getaddrinfo() could give an address for `host` (smtp_server): a numeric IPv4 address in
+ * any inet_aton form, an IPv6 address (with an optional %scope), or a well-formed host name.
+ * COMPAT(keepalived): keepalived resolves a name when it reads the configuration; tsvs cannot, and
+ * takes a well-formed name to resolve. A dotted name whose last label has no letter is no host
+ * name (no top-level domain is numeric), so `10.0.0.300` or `1.2.3.4.5` are rejected as keepalived
+ * rejects them.
+ */
+export function hostResolvable(host: string): boolean {
+  if (inetAton(host) !== null) return true;
+  if (host.includes(':')) {
+    const pct = host.indexOf('%');
+    return pct < 0 ? isInetPton6(host) : pct + 1 < host.length && isInetPton6(host.slice(0, pct));
+  }
+  const labels = (host.endsWith('.') ? host.slice(0, -1) : host).split('.');
+  if (labels.some((l) => !/^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(l))) return false;
+  return labels.length === 1 ? !/^[0-9]+$/.test(labels[0]!) : /[A-Za-z]/.test(labels[labels.length - 1]!);
+}

@@ -92,6 +92,28 @@ export interface Garp {
   readonly lowerPrioRepeat: number;
 }
 
+/**
+ * Where an instance's settings were written: the location of the keyword (its last accepted
+ * occurrence), or null when it was not written and the default or a global setting applies.
+ */
+export interface VrrpInstanceLocs {
+  readonly state: Loc | null;
+  readonly interface: Loc | null;
+  readonly virtualRouterId: Loc | null;
+  readonly priority: Loc | null;
+  readonly advertInt: Loc | null;
+  /** The instance's `version`, else global_defs' `vrrp_version` when that decided the version. */
+  readonly version: Loc | null;
+  /** The `authentication` block and the `auth_type` / `auth_pass` lines in it. */
+  readonly authentication: Loc | null;
+  readonly authType: Loc | null;
+  readonly authPass: Loc | null;
+  /** The last `nopreempt` or `preempt` keyword. */
+  readonly nopreempt: Loc | null;
+  /** The first `virtual_ipaddress` keyword (each VIP has its own `loc` too). */
+  readonly virtualIpAddress: Loc | null;
+}
+
 export interface VrrpInstance {
   readonly name: string;
   readonly state: 'MASTER' | 'BACKUP';
@@ -137,4 +159,5 @@ export interface VrrpInstance {
   readonly useVmac: boolean;
   readonly syncGroup: string | null;
   readonly loc: Loc;
+  readonly keywordLocs: VrrpInstanceLocs;
 }

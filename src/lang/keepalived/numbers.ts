@@ -62,10 +62,11 @@ export function readInt(text: string, min: number, max: number): NumberResult {
   return { ok: true, value: r.value };
 }
 
+/** printf("%lu.%*.*lu"): with no decimal places the fraction prints as nothing ("5."). */
 function formatFixed(v: number, shift: number): string {
   const scale = 10 ** shift;
   const whole = Math.floor(v / scale);
-  const frac = String(v % scale).padStart(shift, '0');
+  const frac = shift === 0 ? '' : String(v % scale).padStart(shift, '0');
   return `${whole}.${frac}`;
 }
 
@@ -120,4 +121,74 @@ export function readBool(text: string): boolean | null {
   if (text === 'true' || text === 'on' || text === 'yes') return true;
   if (text === 'false' || text === 'off' || text === 'no') return false;
   return null;
+}
+
+const ULONG_MAX = (1n << 64n) - 1n;
+
+export interface StrtoulResult {
+  /** The value as C's strtoul returns it: negated modulo 2^64 after '-', ULONG_MAX on overflow. */
+  readonly value: bigint;
+  /** Index where parsing stopped; 0 when no digits were read. */
+  readonly end: number;
+  readonly overflow: boolean;
+}
+
+function digitValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 122) return c - 87;
+  if (c >= 65 && c <= 90) return c - 55;
+  return 99;
+}
+
+/**
+ * C strtoul() on a 64-bit system: leading blanks, an optional sign, then digits in `base`; base 0
+ * means hexadecimal after "0x", octal after "0", else decimal (base 16 also skips a "0x").
+ */
+export function strtoul(text: string, base: 0 | 10 | 16): StrtoulResult {
+  let i = skipWs(text);
+  let negative = false;
+  if (text[i] === '+' || text[i] === '-') negative = text[i++] === '-';
+  let b: number = base;
+  const hexPrefix = (text[i] === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X') && digitValue(text.charCodeAt(i + 2)) < 16);
+  if ((b === 0 || b === 16) && hexPrefix) {
+    b = 16;
+    i += 2;
+  } else if (b === 0) b = text[i] === '0' ? 8 : 10;
+  const start = i;
+  let value = 0n;
+  let overflow = false;
+  while (i < text.length && digitValue(text.charCodeAt(i)) < b) {
+    value = value * BigInt(b) + BigInt(digitValue(text.charCodeAt(i)));
+    if (value > ULONG_MAX) overflow = true;
+    i++;
+  }
+  if (i === start) return { value: 0n, end: 0, overflow: false };
+  if (overflow) return { value: ULONG_MAX, end: i, overflow };
+  return { value: negative && value !== 0n ? (1n << 64n) - value : value, end: i, overflow };
+}
+
+/** read_unsigned_base(): read_unsigned() in another base (0: C's prefixes; 10: plain decimal). */
+export function readUnsignedBase(text: string, min: number, max: number, base: 0 | 10): NumberResult {
+  const offset = skipWs(text);
+  const r = strtoul(text.slice(offset), base);
+  const value = Number(r.value & 0xffffffffn);
+  if (text[offset] === '-') return { ok: false, value, reason: 'invalid', message: `negative number '${text}'` };
+  // C: endptr is where digits stopped (the start when there were none); only "" is then valid.
+  if (offset + r.end !== text.length) {
+    return { ok: false, value, reason: 'invalid', message: `invalid number '${text}'` };
+  }
+  if (r.overflow || r.value > BigInt(UINT_MAX)) return { ok: false, value, reason: 'range', message: `number '${text}' outside unsigned integer range` };
+  if (value < min || value > max) return { ok: false, value, reason: 'range', message: `number '${text}' outside range [${min}, ${max}]` };
+  return { ok: true, value };
+}
+
+/** read_unsigned64(): a base-10 unsigned 64-bit number in [min, max] (bigint). */
+export function readUnsigned64(text: string, min: bigint, max: bigint): { ok: true; value: bigint } | { ok: false; message: string } {
+  const offset = skipWs(text);
+  const r = strtoul(text.slice(offset), 10);
+  if (text[offset] === '-') return { ok: false, message: `negative number '${text}'` };
+  if (offset + r.end !== text.length) return { ok: false, message: `invalid number '${text}'` };
+  if (r.overflow) return { ok: false, message: `number '${text}' outside unsigned 64 bit range` };
+  if (r.value < min || r.value > max) return { ok: false, message: `number '${text}' outside range [${min}, ${max}]` };
+  return { ok: true, value: r.value };
 }

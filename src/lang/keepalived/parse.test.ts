@@ -84,15 +84,36 @@ test('a missing parameter is keepalived-fatal: exit status 2', () => {
   assert.equal(configTestExitCode(r.diagnostics), 2);
 });
 
-test('invalid virtual server address is an error; typos inside its block are still reported', () => {
+test('invalid virtual server address is an error; typos inside its block are still reported, as warnings', () => {
   const r = parse('virtual_server 192.168.200 80 {\n delay_before_retrey 3\n real_server 10.0.0.2 80 {\n }\n}\n');
   assert.deepEqual(diags(r), [
     'error bad-address 1:16 Invalid virtual server IP address/port 192.168.200/80 - skipping',
-    "error unknown-keyword 2:2 Unknown keyword 'delay_before_retrey'",
+    "warning unknown-keyword 2:2 Unknown keyword 'delay_before_retrey'",
   ]);
   assert.equal(r.diagnostics[0]!.hint, "an IPv4 address needs four numbers (a.b.c.d); '192.168.200' has 3");
-  assert.equal(r.diagnostics[1]!.hint, "did you mean 'delay_before_retry'?");
+  assert.equal(r.diagnostics[1]!.hint, "keepalived skips the whole virtual_server block at line 1 (its address is invalid) and does not report this; did you mean 'delay_before_retry'?");
   assert.deepEqual(r.model.virtualServers, []);
+  assert.equal(configTestExitCode(r.diagnostics), 5);
+});
+
+test('in a skipped block, a stray block is brace-counted as keepalived does and line-level errors stay errors', () => {
+  const text = 'virtual_server 10.0.0.1 99999 {\n foo {\n  real_server x\n }\n real_server 10.0.0.x 80 {\n  weight -1\n }\n notes "open\n}\nbogus\n';
+  const r = parse(text);
+  assert.deepEqual(diags(r), [
+    "error bad-address 1:25 Invalid virtual server IP address/port 10.0.0.1/99999 - skipping",
+    "warning unknown-keyword 2:2 Unknown keyword 'foo'",
+    "warning unexpected-brace 2:6 Unexpected '{' - ignoring",
+    'warning bad-address 5:14 Invalid real server ip address/port 10.0.0.x/80 - skipping',
+    "warning invalid-number 6:10 Real server weight -1 is outside range 0-2147483647",
+    // keepalived reports these too: reading and splitting a line happen even in a skipped block.
+    "error unterminated-quote 8:8 Unterminated quote 'notes \"open'",
+    "error unmatched-quote 8:8 Unmatched quote: 'notes \"open'",
+    "warning unknown-keyword 8:2 Unknown keyword 'notes'",
+    "error unknown-keyword 10:1 Unknown keyword 'bogus'",
+  ]);
+  // The outermost skipped block is the one named.
+  assert.match(r.diagnostics[3]!.hint ?? '', /^keepalived skips the whole virtual_server block at line 1 \(its port is invalid\)/);
+  assert.match(r.diagnostics[4]!.hint ?? '', /^keepalived skips the whole virtual_server block at line 1 \(its port is invalid\)/);
 });
 
 test('checker defaults: inheritance from real and virtual server, per-type retry and delay', () => {
@@ -190,4 +211,56 @@ test('the model and the diagnostics are frozen', () => {
   assert.ok(Object.isFrozen(r.model));
   assert.ok(Object.isFrozen(r.model.virtualServers[0]!.realServers[0]!.forwarding));
   assert.ok(Object.isFrozen(r.diagnostics));
+});
+
+test('smtp_server: an address in any inet_aton form, an IPv6 address or a host name; 10.0.0.300 is none', () => {
+  const g = (line: string) => parse(`global_defs {\n ${line}\n}\n`);
+  assert.deepEqual(g('smtp_server 10.1 2525').model.globalDefs.smtpServer, { host: '10.0.0.1', port: 2525 });
+  assert.deepEqual(g('smtp_server fe80::1%eth0').model.globalDefs.smtpServer, { host: 'fe80::1%eth0', port: 25 });
+  assert.deepEqual(g('smtp_server mail.example.com').model.globalDefs.smtpServer, { host: 'mail.example.com', port: 25 });
+  const bad = g('smtp_server 10.0.0.300');
+  assert.deepEqual(diags(bad), ['error bad-address 2:14 Invalid smtp server 10.0.0.300 25']);
+  assert.equal(bad.diagnostics[0]!.hint, "'10.0.0.300' is not an IPv4 address (four numbers 0-255) and cannot be a host name");
+  assert.equal(bad.model.globalDefs.smtpServer, null);
+  assert.deepEqual(diags(g('smtp_server example.com 70000')), [
+    "error out-of-range 2:26 number '70000' outside range [1, 65535]",
+    'error bad-address 2:14 Invalid smtp server example.com 70000',
+  ]);
+});
+
+test('lvs_sync_daemon group: like every keepalived address, what follows - or / is ignored', () => {
+  const r = parse('global_defs {\n lvs_sync_daemon eth0 VI_1 group 224.0.0.81/24\n}\n');
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.model.globalDefs.lvsSyncDaemon?.group, '224.0.0.81');
+});
+
+test('track_group NAME { group { ... } }: a value block; a name is required, once', () => {
+  const ok = parse('track_group TG1 {\n group {\n  VI_1 VI_2\n }\n}\n');
+  assert.deepEqual(ok.diagnostics, []);
+  assert.deepEqual(ok.model.otherBlocks, [{ keyword: 'track_group', name: 'TG1', loc: { file: FILE, line: 1, col: 1 } }]);
+  // As keepalived 2.2.7 -t reports it: an empty group leaves the list unset, so the next is taken.
+  const bad = parse('track_group {\n group {\n }\n}\ntrack_group TG1 {\n group {\n }\n group {\n  VI_1\n }\n}\ntrack_group TG1 {\n}\n');
+  assert.deepEqual(diags(bad), [
+    'error missing-required 1:1 track_group must have a name - skipping',
+    'error missing-required 6:2 Warning - track group TG1 has empty group block',
+    'error duplicate 12:13 track_group TG1 already defined',
+  ]);
+  // A second non-empty group is skipped, and (as in keepalived) its block's '}' then closes track_group.
+  assert.deepEqual(diags(parse('track_group TG2 {\n group {\n  VI_1\n }\n group {\n  VI_2\n }\n}\n')), [
+    'error duplicate 5:2 Group list already specified for sync group TG2',
+    "error unknown-keyword 8:1 Unknown keyword '}'",
+  ]);
+});
+
+test('each instance records where its keywords were written (version: its own, else vrrp_version)', () => {
+  const text = 'global_defs {\n vrrp_version 3\n}\n' + VI(' state BACKUP\n priority 90\n advert_int 2\n nopreempt\n authentication {\n  auth_type PASS\n  auth_pass x\n }\n');
+  const at = (line: number, col: number) => ({ file: FILE, line, col });
+  const k = parse(text).model.vrrpInstances[0]!.keywordLocs;
+  assert.deepEqual(k, {
+    state: at(10, 2), interface: at(5, 2), virtualRouterId: at(6, 2), priority: at(11, 2), advertInt: at(12, 2), version: at(2, 2),
+    authentication: at(14, 2), authType: at(15, 3), authPass: at(16, 3), nopreempt: at(13, 2), virtualIpAddress: at(7, 2),
+  });
+  const own = parse(VI(' version 2\n state MASTER\n state BACKUP\n preempt\n')).model.vrrpInstances[0]!.keywordLocs;
+  // BACKUP after MASTER is ignored (keepalived's error), so state stays where MASTER was written.
+  assert.deepEqual([own.version, own.state, own.nopreempt, own.priority, own.authentication], [at(7, 2), at(8, 2), at(10, 2), null, null]);
 });

@@ -8,6 +8,7 @@ import { completeGroups, completeServers } from './complete_lvs.js';
 import { completeVrrp } from './complete_vrrp.js';
 import { type Diagnostic, DiagnosticSink } from './diagnostics.js';
 import { Engine } from './engine.js';
+import { RULE_START_PRIORITY } from './ip-rule.js';
 import { newGlobal } from './global_defs.js';
 import { Lexer } from './lexer.js';
 import { type GlobalDefs, type KeepalivedConfig, deepFreeze } from './model.js';
@@ -44,8 +45,8 @@ function shortHost(h: string | null | undefined): string | null {
 }
 
 function finishGlobal(g: GlobalDraft, hostname: string | null | undefined): GlobalDefs {
-  // `loc` (where global_defs first appeared) is parse-time only.
-  const { loc, ...rest } = g;
+  // `loc` (where global_defs first appeared) and `vrrpVersionLoc` are parse-time only.
+  const { loc, vrrpVersionLoc, ...rest } = g;
   return {
     ...rest,
     routerId: g.routerId ?? shortHost(hostname),
@@ -76,9 +77,11 @@ function clamp(d: Diagnostic, texts: ReadonlyMap<string, string>, starts: Map<st
 function run(path: string, opts: ParseOptions, sink: DiagnosticSink, texts: Map<string, string>): KeepalivedConfig {
   const rng = new SeededRng(opts.seed ?? 0);
   const configId = opts.configId !== undefined ? opts.configId : shortHost(opts.hostname);
+  // The lexer reports into the same list through a sink of its own: reading a line (quotes,
+  // includes...) is never skipped by keepalived, so its findings stay errors in skipped blocks.
   const lexer = new Lexer(
     { readFile: opts.readFile, glob: opts.glob, configId, random: () => rng.next32() >>> 1, maxIncludeDepth: opts.maxIncludeDepth ?? 32, maxGeneratedLines: opts.maxGeneratedLines ?? 100_000 },
-    sink,
+    new DiagnosticSink(sink.items),
   );
   const state: ParseState = {
     sink, global: newGlobal(), scripts: [], syncGroups: [], instances: [], vsGroups: [], servers: [], otherBlocks: [], trackFileNames: [],
@@ -86,6 +89,7 @@ function run(path: string, opts: ParseOptions, sink: DiagnosticSink, texts: Map<
     missingInterface: false,
     scriptExists: opts.scriptExists ?? null,
     include: { setCheck: (b) => (lexer.files.includeCheck = b), getCheck: () => lexer.files.includeCheck },
+    nextRulePriority: { 4: RULE_START_PRIORITY, 6: RULE_START_PRIORITY },
   };
   if (!lexer.open(path)) {
     // COMPAT(keepalived): `keepalived -t -f missing.conf` prints "Config files missing" and exits 0

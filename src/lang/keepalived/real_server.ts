@@ -9,7 +9,7 @@ import { allZeros, parseSockAddr } from './inet.js';
 import { bool, script, timer, uint, words } from './keywords.js';
 import { type ParseState, type RsDraft, type VsDraft, last } from './state.js';
 import type { Block, Call, Keyword } from './table.js';
-import { addressHint } from './virtual_server.js';
+import { addressHint, skippedNote } from './virtual_server.js';
 
 type R = RsDraft & { phantom?: boolean };
 const UINT_MAX = 4294967295;
@@ -17,7 +17,8 @@ const INT32_MAX = 2147483647;
 
 /**
  * rs_handler()/alloc_rs(). An unusable address is keepalived's error and the block is skipped.
- * COMPAT(keepalived): tsvs reads it into a dropped draft so that mistakes inside it are reported.
+ * COMPAT(keepalived): tsvs reads it into a dropped draft so that mistakes inside it are reported,
+ * as warnings (see skippedNote).
  */
 export function openRealServer(_s: ParseState, vs: VsDraft, c: Call): void {
   const ip = c.arg(1);
@@ -31,6 +32,8 @@ export function openRealServer(_s: ParseState, vs: VsDraft, c: Call): void {
   if (!a) {
     c.error('bad-address', `Invalid real server ip address/port ${ip}/${port ?? '(null)'} - skipping`, 1, addressHint(ip));
     rs.phantom = true;
+    const portAtFault = parseSockAddr(ip, undefined) !== null;
+    c.readSkippedBlock(skippedNote('real_server', c.at(0).line, portAtFault ? 'port' : 'address'));
   }
   vs.rs.push(rs);
 }

@@ -7,7 +7,8 @@
 import { globalDefsBlock } from './global_defs.js';
 import { block, known, values, words } from './keywords.js';
 import type { OtherBlock } from './model.js';
-import { checkRoute } from './routes.js';
+import { parseRoute } from './ip-route.js';
+import { parseRule } from './ip-rule.js';
 import { type ParseState, last } from './state.js';
 import { openSyncGroup, syncGroupBlock } from './sync_group.js';
 import type { Block, Call, Keyword } from './table.js';
@@ -40,6 +41,45 @@ function otherBlock(s: ParseState, keyword: string, sub: readonly string[], opts
   });
 }
 
+/**
+ * track_group NAME { group { INSTANCE ... } } (vrrp_parser.c static_track_group_handler): the VRRP
+ * instances whose state static routes, rules and addresses with `track_group NAME` follow.
+ */
+function trackGroup(s: ParseState): Keyword<ParseState> {
+  const cur = (): O | null => {
+    const b = last(s.otherBlocks);
+    return b && b.keyword === 'track_group' ? (b as O) : null;
+  };
+  const inner: Block<O> = {
+    name: 'track_group',
+    target: cur,
+    keywords: [
+      words<O>('group', (b, c) => {
+        if (b.seen.has('group')) {
+          c.error('duplicate', `Group list already specified for sync group ${b.name}`);
+          return c.skipBlock();
+        }
+        // An empty block leaves the group list unset, so a later `group` is still accepted.
+        if (c.valueBlock().length > 0) b.seen.add('group');
+        else c.error('missing-required', `Warning - track group ${b.name} has empty group block`);
+      }),
+    ],
+  };
+  return block<ParseState>('track_group', () => inner as Block<unknown>, (st, c) => {
+    if (c.words.length !== 2) {
+      c.error('missing-required', 'track_group must have a name - skipping');
+      return c.skipBlock();
+    }
+    const name = c.arg(1);
+    if (st.otherBlocks.some((b) => b.keyword === 'track_group' && b.name === name)) {
+      c.error('duplicate', `track_group ${name} already defined`, 1);
+      return c.skipBlock();
+    }
+    const b: O = { keyword: 'track_group', name, loc: c.at(0), seen: new Set() };
+    st.otherBlocks.push(b);
+  });
+}
+
 const BFD_KEYWORDS = ['source_ip', 'neighbor_ip', 'neighbour_ip', 'min_rx', 'min_tx', 'idle_tx', 'multiplier', 'passive', 'ttl', 'hoplimit', 'max_hops', 'weight', 'vrrp', 'checker'];
 const TRACK_PROCESS_KEYWORDS = ['process', 'param_match', 'weight', 'quorum', 'quorum_max', 'delay', 'terminate_delay', 'fork_delay', 'full_command'];
 
@@ -60,10 +100,10 @@ export function rootBlock(s: ParseState): Block<ParseState> {
     }),
     ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling'].map((k) => known<ParseState>(k)),
     values<ParseState>('linkbeat_interfaces', () => undefined),
-    otherBlock(s, 'track_group', ['group']),
+    trackGroup(s),
     values<ParseState>('static_ipaddress', (st, e) => void parseVip(e, st)),
-    values<ParseState>('static_routes', (st, e) => checkRoute(e, st, false)),
-    values<ParseState>('static_rules', () => undefined),
+    values<ParseState>('static_routes', (st, e) => void parseRoute(e, st, true)),
+    values<ParseState>('static_rules', (st, e) => void parseRule(e, st, true)),
     block<ParseState>('vrrp_sync_group', () => syncGroupBlock(s) as Block<unknown>, (st, c) => openSyncGroup(st, c)),
     otherBlock(s, 'garp_group', ['garp_interval', 'gna_interval', 'interface', 'interfaces'], { named: false }),
     block<ParseState>('vrrp_instance', () => instanceBlock(s) as Block<unknown>, (st, c) => openInstance(st, c)),

@@ -5,7 +5,7 @@
 import type { Family } from '../../core/addr.js';
 import type { Protocol } from '../../core/model.js';
 import type { DiagnosticSink, Loc } from './diagnostics.js';
-import type { CheckerType, Draft, Forwarding, GlobalDefs, OtherBlock, Tracked, UnicastPeer, VirtualIp, VirtualServerGroupEntry } from './model.js';
+import type { CheckerType, Draft, Forwarding, GlobalDefs, OtherBlock, Tracked, UnicastPeer, VirtualIp, VirtualServerGroupEntry, VrrpInstanceLocs } from './model.js';
 import type { Script } from './script.js';
 
 export interface NotifyDraft {
@@ -27,6 +27,8 @@ export interface GlobalDraft extends Draft<Omit<GlobalDefs, 'vrrpGarpLowerPrioDe
   vrrpGarpLowerPrioRepeat: number | null;
   other: Record<string, string[][]>;
   loc: Loc | null;
+  /** Where vrrp_version was set (parse-time only, like loc). */
+  vrrpVersionLoc: Loc | null;
 }
 
 export interface ScriptDraft {
@@ -63,7 +65,8 @@ export interface InstanceDraft {
   loc: Loc;
   wantState: 'MASTER' | 'BACKUP' | null;
   interface: string | null;
-  interfaceLoc: Loc | null;
+  /** Keyword locations (see VrrpInstanceLocs); `version` holds only the instance's own keyword. */
+  locs: Draft<VrrpInstanceLocs>;
   vrid: number;
   priority: number;
   advertInt: number;
@@ -259,6 +262,8 @@ export interface ParseState {
   /** Callback to tell whether a script's program exists (null: assume it does). */
   readonly scriptExists: ((program: string) => boolean) | null;
   readonly include: { setCheck(bits: number): void; getCheck(): number };
+  /** The preference keepalived gives the next rule written without one, per family. */
+  readonly nextRulePriority: { 4: number; 6: number };
 }
 
 export function last<T>(list: readonly T[]): T | null {

@@ -49,6 +49,11 @@ export interface Call {
   valueBlock(from?: number): ValueEntry[];
   /** Skip this keyword's block (skip_block(true)): nothing inside it is parsed. */
   skipBlock(): void;
+  /**
+   * keepalived skips this keyword's block (skip_block(true)), but tsvs reads it anyway so that
+   * mistakes in it are found: its errors are reported as warnings with `note`.
+   */
+  readSkippedBlock(note: string): void;
 }
 
 export interface ValueEntry {

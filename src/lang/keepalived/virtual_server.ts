@@ -29,10 +29,18 @@ function newVs(c: Call): V {
 }
 
 /**
- * vs_handler()/alloc_vs(). An unusable address is keepalived's error and its block is skipped.
- * COMPAT(keepalived): tsvs still reads the block (into a draft that is then dropped) so that
- * mistakes inside it are reported too; keepalived only reports them once the address is fixed.
+ * What a finding inside a virtual_server / real_server block keepalived skips says about it.
+ * COMPAT(keepalived): keepalived skips the block of a virtual or real server whose address (or
+ * fwmark) is unusable without looking inside; tsvs still reads it (into a draft that is then
+ * dropped) so that mistakes inside are found before the address is fixed, but reports them as
+ * warnings with this note: keepalived -t does not report them, and its verdict is decided by the
+ * address error alone, so tsvs's verdict stays the same as keepalived's.
  */
+export function skippedNote(block: 'virtual_server' | 'real_server', line: number, what: string): string {
+  return `keepalived skips the whole ${block} block at line ${line} (its ${what} is invalid) and does not report this`;
+}
+
+/** vs_handler()/alloc_vs(). An unusable address is keepalived's error and its block is skipped. */
 export function openVirtualServer(s: ParseState, c: Call): void {
   const vs = newVs(c);
   const p1 = c.arg(1);
@@ -44,6 +52,7 @@ export function openVirtualServer(s: ParseState, c: Call): void {
     if (!r.ok) {
       c.error('out-of-range', `virtual server fwmark '${c.arg(2)}' must be in [0, ${UINT_MAX}] - ignoring`, 2, r.message);
       vs.phantom = true;
+      c.readSkippedBlock(skippedNote('virtual_server', c.at(0).line, 'fwmark'));
     }
     vs.kind = 'fwmark';
     vs.fwmark = r.value;
@@ -53,8 +62,10 @@ export function openVirtualServer(s: ParseState, c: Call): void {
     const a = parseSockAddr(p1, portText);
     if (!a) {
       const msg = `Invalid virtual server IP address${portText ? '/port' : ''} ${p1}${portText ? `/${portText}` : ''} - skipping`;
-      c.error('bad-address', msg, portText && parseInet(p1.replace(/[-/].*$/, ''), p1.includes(':')) ? 2 : 1, addressHint(p1));
+      const portAtFault = portText !== undefined && parseInet(p1.replace(/[-/].*$/, ''), p1.includes(':')) !== null;
+      c.error('bad-address', msg, portAtFault ? 2 : 1, addressHint(p1));
       vs.phantom = true;
+      c.readSkippedBlock(skippedNote('virtual_server', c.at(0).line, portAtFault ? 'port' : 'address'));
     } else {
       vs.address = a.addr;
       vs.port = a.port;

@@ -7,7 +7,8 @@ import { US, block, bool, decimal, flag, oneOf, script, uint, values, words } fr
 import { readDecimal, readInt, readUnsigned } from './numbers.js';
 import { type InstanceDraft, type ParseState, emptyNotify, last } from './state.js';
 import type { Block, Call, Keyword, ValueEntry } from './table.js';
-import { checkRoute } from './routes.js';
+import { parseRoute } from './ip-route.js';
+import { parseRule } from './ip-rule.js';
 import { addTracked } from './tracking.js';
 import { parseVip } from './vip.js';
 
@@ -27,7 +28,7 @@ export function openInstance(s: ParseState, c: Call): void {
   }
   const g = s.global;
   s.instances.push({
-    name, loc: c.at(0), wantState: null, interface: null, interfaceLoc: null, vrid: 0, priority: 0, advertInt: 0, version: 0, family: 0,
+    name, loc: c.at(0), wantState: null, interface: null, locs: noLocs(), vrid: 0, priority: 0, advertInt: 0, version: 0, family: 0,
     authType: null, authPass: null, vips: [], evips: [], routes: [], rules: [], saddr: null, unicastConfigured: false,
     unicastFaultNoPeer: false, checkUnicastSrc: false, peers: [], ttl: null, mcastDst: null, trackInterfaces: [], trackScripts: [],
     trackFiles: [], dontTrackPrimary: false, notify: emptyNotify(), smtpAlert: null, notifyPriorityChanges: null, nopreempt: false,
@@ -37,6 +38,13 @@ export function openInstance(s: ParseState, c: Call): void {
     downTimerAdverts: g.vrrpDownTimerAdverts, skipCheckAdvAddr: g.vrrpSkipCheckAdvAddr, promoteSecondaries: false, useVmac: false,
     syncGroup: null,
   });
+}
+
+function noLocs(): InstanceDraft['locs'] {
+  return {
+    state: null, interface: null, virtualRouterId: null, priority: null, advertInt: null, version: null, authentication: null,
+    authType: null, authPass: null, nopreempt: null, virtualIpAddress: null,
+  };
 }
 
 function srcIp(i: I, c: Call): void {
@@ -140,14 +148,20 @@ export function instanceBlock(s: ParseState): Block<I> {
     }),
     words('state', (i, c) => {
       const t = c.arg(1);
-      if (t === 'MASTER') i.wantState = 'MASTER';
-      else if (t === 'BACKUP') {
+      if (t === 'MASTER') {
+        i.wantState = 'MASTER';
+        i.locs.state = c.at(0);
+      } else if (t === 'BACKUP') {
         if (i.wantState === 'MASTER') c.error('conflict', `(${i.name}) state previously set as MASTER - ignoring BACKUP`, 1);
-        else i.wantState = 'BACKUP';
+        else {
+          i.wantState = 'BACKUP';
+          i.locs.state = c.at(0);
+        }
       } else {
         const near = t.toUpperCase() === 'MASTER' || t.toUpperCase() === 'BACKUP' ? `keepalived is case-sensitive: write '${t.toUpperCase()}'` : 'expected MASTER or BACKUP';
         c.error('bad-value', `(${i.name}) unknown state '${t}', defaulting to BACKUP`, 1, near);
         i.wantState = 'BACKUP';
+        i.locs.state = c.at(0);
       }
     }, { maxWords: 2 }),
     words('interface', (i, c) => {
@@ -158,7 +172,7 @@ export function instanceBlock(s: ParseState): Block<I> {
         c.error('unknown-interface', `WARNING - interface ${name} for vrrp_instance ${i.name} doesn't exist`, 1);
       } else if (name === 'lo') return c.error('bad-value', `(${i.name}) cannot use a loopback interface (${name}) for vrrp - ignoring`, 1);
       i.interface = name;
-      i.interfaceLoc = c.at(1);
+      i.locs.interface = c.at(0);
     }, { maxWords: 2 }),
     words('vrf', (_i, c) => void c.arg(1), { maxWords: 2 }),
     flag('dont_track_primary', (i) => (i.dontTrackPrimary = true)),
@@ -171,7 +185,7 @@ export function instanceBlock(s: ParseState): Block<I> {
     words('unicast_src_ip', (i, c) => ((i.unicastConfigured = true), srcIp(i, c)), { maxWords: 2 }),
     words('mcast_dst_ip', mcastDst, { maxWords: 2 }),
     flag('track_src_ip', () => undefined),
-    uint('virtual_router_id', (i, v) => (i.vrid = v), { min: 1, max: 255, invalid: (t) => `(${cur()?.name}): VRID '${t}' not valid - must be between 1 & 255` }),
+    uint('virtual_router_id', (i, v, c) => ((i.vrid = v), (i.locs.virtualRouterId = c.at(0))), { min: 1, max: 255, invalid: (t) => `(${cur()?.name}): VRID '${t}' not valid - must be between 1 & 255` }),
     uint('unicast_ttl', (i, v) => (i.ttl = v), { min: 0, max: 255, invalid: (t) => `(${cur()?.name}): TTL '${t}' not valid - must be between 0 & 255` }),
     words('version', (i, c) => {
       const r = readInt(c.arg(1), 2, 3);
@@ -181,17 +195,20 @@ export function instanceBlock(s: ParseState): Block<I> {
         return c.error('conflict', `(${i.name}) vrrp_version ${v} conflicts with configured or deduced version ${i.version}; ignoring.`, 1);
       }
       i.version = v;
+      i.locs.version = c.at(0);
     }, { maxWords: 2 }),
     words('priority', (i, c) => {
       const r = readUnsigned(c.arg(1), 1, 255);
+      i.locs.priority = c.at(0);
       if (r.ok) i.priority = r.value;
       else {
         c.error('out-of-range', `(${i.name}) Priority not valid! must be between 1 & 255. Using default 100`, 1, r.message);
         i.priority = 100;
       }
     }, { maxWords: 2 }),
-    decimal('advert_int', (i, v) => (i.advertInt = v), { min: 0.01, max: 255, default: 1, invalid: (t) => `(${cur()?.name}) Advert interval (${t}) not valid! Must be > 0 - ignoring` }),
-    values('virtual_ipaddress', (i, e) => {
+    decimal('advert_int', (i, v, c) => ((i.advertInt = v), (i.locs.advertInt = c.at(0))), { min: 0.01, max: 255, default: 1, invalid: (t) => `(${cur()?.name}) Advert interval (${t}) not valid! Must be > 0 - ignoring` }),
+    values('virtual_ipaddress', (i, e, c) => {
+      i.locs.virtualIpAddress ??= c.at(0);
       const vip = parseVip(e, s);
       if (!vip) return;
       if (i.family === 0) i.family = vip.family;
@@ -207,16 +224,19 @@ export function instanceBlock(s: ParseState): Block<I> {
     flag('promote_secondaries', (i) => (i.promoteSecondaries = true)),
     flag('linkbeat_use_polling', (i, c) => c.error('deprecated', `(${i.name}) 'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block`)),
     values('virtual_routes', (i, e) => {
-      checkRoute(e, s, true);
-      i.routes.push(e.words.map((w) => w.text));
+      const route = parseRoute(e, s, false);
+      if (route) i.routes.push(route);
     }),
-    values('virtual_rules', (i, e) => i.rules.push(e.words.map((w) => w.text))),
+    values('virtual_rules', (i, e) => {
+      const rule = parseRule(e, s, false);
+      if (rule) i.rules.push(rule);
+    }),
     flag('accept', (i) => (i.accept = true)),
     flag('no_accept', (i) => (i.accept = false)),
     boolKw('skip_check_adv_addr', (i) => (i.skipCheckAdvAddr = true), s),
     boolKw('strict_mode', (i, v) => (i.strict = v), s),
-    flag('preempt', (i) => (i.nopreempt = false)),
-    flag('nopreempt', (i) => (i.nopreempt = true)),
+    flag('preempt', (i, c) => ((i.nopreempt = false), (i.locs.nopreempt = c.at(0)))),
+    flag('nopreempt', (i, c) => ((i.nopreempt = true), (i.locs.nopreempt = c.at(0)))),
     words('preempt_delay', (i, c) => {
       const r = readDecimal(c.arg(1), 0, 1000 * US, 6);
       if (!r.ok) {
@@ -256,7 +276,7 @@ export function instanceBlock(s: ParseState): Block<I> {
     words('kernel_rx_buf_size', (i, c) => {
       if (c.words.length !== 2 || !readUnsigned(c.arg(1), 0, UINT_MAX).ok) c.error('bad-value', `(${i.name}) invalid kernel_rx_buf_size specified`);
     }),
-    block('authentication', () => authBlock(s)),
+    block('authentication', () => authBlock(s), (i, c) => void (i.locs.authentication ??= c.at(0))),
   ];
   return {
     name: 'vrrp_instance',
@@ -291,7 +311,7 @@ function authBlock(s: ParseState): Block<I> {
     name: 'authentication',
     target: cur,
     keywords: [
-      oneOf<I, 'PASS' | 'AH'>('auth_type', ['PASS', 'AH'], (i, v) => (i.authType = v), (t) => `(${cur()?.name}) unknown authentication type '${t}'`),
+      oneOf<I, 'PASS' | 'AH'>('auth_type', ['PASS', 'AH'], (i, v, c) => ((i.authType = v), (i.locs.authType = c.at(0))), (t) => `(${cur()?.name}) unknown authentication type '${t}'`),
       words<I>('auth_pass', (i, c) => {
         let p = c.arg(1);
         if (p.length > 8) {
@@ -299,6 +319,7 @@ function authBlock(s: ParseState): Block<I> {
           p = p.slice(0, 8);
         }
         i.authPass = p;
+        i.locs.authPass = c.at(0);
       }, { maxWords: 2 }),
     ],
   };

@@ -40,23 +40,23 @@ describe('seed pairs as written', () => {
 });
 
 describe('a backup that differs from the master', () => {
-  test('VRID, auth, advert_int and VIPs that differ are errors on the backup', () => {
+  test('VRID, auth, advert_int and VIPs that differ are errors on the backup, at the keyword that differs', () => {
     let backup = swap(BACKUP_004, 'virtual_router_id 51', 'virtual_router_id 52');
     backup = swap(backup, 'auth_pass 1111', 'auth_pass 2222');
     backup = swap(backup, 'advert_int 1', 'advert_int 2');
     backup = swap(backup, '192.168.64.100/32 dev', '192.168.64.101/32 dev');
     assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', backup])), [
-      'backup.conf:5:1: error: (VI_1) virtual_router_id 52 differs from 51 on master.conf:5 [cluster-vrid-mismatch]',
+      'backup.conf:8:5: error: (VI_1) virtual_router_id 52 differs from 51 on master.conf:8 [cluster-vrid-mismatch]',
       'backup.conf:16:9: error: (VI_1) virtual_ipaddress 192.168.64.101 differs from 192.168.64.100 on master.conf:16 [cluster-vip-mismatch]',
-      "backup.conf:5:1: error: (VI_1) authentication PASS '2222' differs from PASS '1111' on master.conf:5 [cluster-auth-mismatch]",
-      'backup.conf:5:1: error: (VI_1) advert_int 2 differs from 1 on master.conf:5 [cluster-advert-mismatch]',
+      "backup.conf:13:9: error: (VI_1) authentication PASS '2222' differs from PASS '1111' on master.conf:13 [cluster-auth-mismatch]",
+      'backup.conf:10:5: error: (VI_1) advert_int 2 differs from 1 on master.conf:10 [cluster-advert-mismatch]',
     ]);
   });
 
   test('auth on one node only, and auth_pass compared on its first 8 characters', () => {
     const noAuth = swap(BACKUP_004, '    authentication {\n        auth_type PASS\n        auth_pass 1111\n    }\n', '');
     assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', noAuth])), [
-      "backup.conf:5:1: error: (VI_1) authentication no authentication differs from PASS '1111' on master.conf:5 [cluster-auth-mismatch]",
+      "backup.conf:5:1: error: (VI_1) authentication no authentication differs from PASS '1111' on master.conf:12 [cluster-auth-mismatch]",
     ]);
     const long = (t: string, pass: string) => swap(t, 'auth_pass 1111', `auth_pass ${pass}`);
     assert.deepEqual(check(['master.conf', long(MASTER_004, '12345678abc')], ['backup.conf', long(BACKUP_004, '12345678xyz')]), []);
@@ -66,7 +66,7 @@ describe('a backup that differs from the master', () => {
     const v3 = (t: string) => swap(swap(t, 'global_defs {\n', 'global_defs {\n   vrrp_version 3\n'), '    authentication {\n        auth_type PASS\n        auth_pass 1111\n    }\n', '');
     const slow = swap(v3(BACKUP_004), 'advert_int 1', 'advert_int 2');
     assert.deepEqual(brief(check(['master.conf', v3(MASTER_004)], ['backup.conf', slow])), [
-      'backup.conf:6:1: warning: (VI_1) advert_int 2 differs from 1 on master.conf:6 [cluster-advert-mismatch]',
+      'backup.conf:11:5: warning: (VI_1) advert_int 2 differs from 1 on master.conf:11 [cluster-advert-mismatch]',
     ]);
   });
 
@@ -74,14 +74,15 @@ describe('a backup that differs from the master', () => {
     const v3 = swap(BACKUP_004, 'global_defs {\n', 'global_defs {\n   vrrp_version 3\n');
     assert.deepEqual(
       brief(check(['master.conf', MASTER_004], ['backup.conf', v3])).filter((l) => l.includes('version')),
-      ['backup.conf:6:1: error: (VI_1) VRRP version 3 differs from 2 on master.conf:5 [cluster-version-mismatch]'],
+      // At global_defs' vrrp_version on the backup; the master has none, so its instance is named.
+      ['backup.conf:2:4: error: (VI_1) VRRP version 3 differs from 2 on master.conf:5 [cluster-version-mismatch]'],
     );
   });
 
   test('equal priorities warn, unless nopreempt is intended', () => {
     const equal = swap(BACKUP_004, 'priority 90', 'priority 100');
     assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', equal])), [
-      'backup.conf:5:1: warning: (VI_1) priority 100 is the same as on master.conf:5 [cluster-priority-equal]',
+      'backup.conf:9:5: warning: (VI_1) priority 100 is the same as on master.conf:9 [cluster-priority-equal]',
     ]);
     const nopreempt = (t: string) => swap(swap(t, 'state MASTER', 'state BACKUP'), '    advert_int 1\n', '    advert_int 1\n    nopreempt\n');
     assert.deepEqual(check(['master.conf', nopreempt(MASTER_004)], ['backup.conf', swap(equal, '    advert_int 1\n', '    advert_int 1\n    nopreempt\n')]), []);
@@ -90,7 +91,7 @@ describe('a backup that differs from the master', () => {
   test('two nodes with state MASTER warn', () => {
     const both = swap(BACKUP_004, 'state BACKUP', 'state MASTER');
     assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', both])), [
-      'backup.conf:5:1: warning: (VI_1) state MASTER on more than one node (also master.conf:5) [cluster-master-state]',
+      'backup.conf:6:5: warning: (VI_1) state MASTER on more than one node (also master.conf:6) [cluster-master-state]',
     ]);
   });
 
@@ -98,7 +99,7 @@ describe('a backup that differs from the master', () => {
     const bare = BACKUP_004.slice(0, BACKUP_004.indexOf('virtual_server'));
     const out = check(['master.conf', MASTER_004], ['backup.conf', bare]);
     assert.deepEqual(brief(out), [
-      'backup.conf:5:1: error: (VI_1) takes over VIP 192.168.64.100 but this node has no virtual_server TCP 192.168.64.100:80 (configured on master.conf:20) [cluster-service-missing]',
+      'backup.conf:16:9: error: (VI_1) takes over VIP 192.168.64.100 but this node has no virtual_server TCP 192.168.64.100:80 (configured on master.conf:20) [cluster-service-missing]',
     ]);
     assert.equal(out[0]?.hint, 'copy the virtual_server block to every node that can become MASTER, or after a failover the VIP answers with no forwarding table');
   });
@@ -124,7 +125,7 @@ describe('a backup that differs from the master', () => {
     assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', other])), [
       'master.conf:5:1: warning: (VI_1) vrrp_instance is not configured on backup.conf [cluster-instance-missing]',
       'backup.conf:5:1: warning: (VI_2) vrrp_instance is not configured on master.conf [cluster-instance-missing]',
-      'backup.conf:5:1: error: (VI_2) virtual_router_id 51 is also used by VI_1 on master.conf:5 for other VIPs (192.168.64.100) [cluster-vrid-reused]',
+      'backup.conf:8:5: error: (VI_2) virtual_router_id 51 is also used by VI_1 on master.conf:8 for other VIPs (192.168.64.100) [cluster-vrid-reused]',
     ]);
   });
 
@@ -132,10 +133,36 @@ describe('a backup that differs from the master', () => {
     const third = swap(BACKUP_004, 'priority 90', 'priority 80');
     const bad = swap(third, 'advert_int 1', 'advert_int 3');
     assert.deepEqual(brief(check(['a.conf', MASTER_004], ['b.conf', BACKUP_004], ['c.conf', bad])), [
-      'c.conf:5:1: error: (VI_1) advert_int 3 differs from 1 on a.conf:5 [cluster-advert-mismatch]',
+      'c.conf:10:5: error: (VI_1) advert_int 3 differs from 1 on a.conf:10 [cluster-advert-mismatch]',
     ]);
     assert.deepEqual(brief(check(['a.conf', MASTER_004], ['b.conf', BACKUP_004], ['c.conf', swap(BACKUP_004, 'priority 90', 'priority 90')])), [
-      'c.conf:5:1: warning: (VI_1) priority 90 is the same as on b.conf:5 [cluster-priority-equal]',
+      'c.conf:9:5: warning: (VI_1) priority 90 is the same as on b.conf:9 [cluster-priority-equal]',
+    ]);
+  });
+
+  test('a VIP only one node has: at that VIP, or at virtual_ipaddress on the node that lacks it', () => {
+    const addVip = (t: string) => swap(t, '        192.168.64.100/32 dev ens160 label ens160:vip\n', '        192.168.64.100/32 dev ens160 label ens160:vip\n        192.168.64.101/32 dev ens160\n');
+    assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', addVip(BACKUP_004)])), [
+      'backup.conf:17:9: error: (VI_1) virtual_ipaddress 192.168.64.100 192.168.64.101 differs from 192.168.64.100 on master.conf:15 [cluster-vip-mismatch]',
+    ]);
+    assert.deepEqual(brief(check(['master.conf', addVip(MASTER_004)], ['backup.conf', BACKUP_004])), [
+      'backup.conf:15:5: error: (VI_1) virtual_ipaddress 192.168.64.100 differs from 192.168.64.100 192.168.64.101 on master.conf:17 [cluster-vip-mismatch]',
+    ]);
+  });
+  test('auth_type that differs is reported at auth_type, a password at auth_pass', () => {
+    const ah = swap(BACKUP_004, 'auth_type PASS', 'auth_type AH');
+    assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', ah])), [
+      "backup.conf:12:9: error: (VI_1) authentication AH '1111' differs from PASS '1111' on master.conf:12 [cluster-auth-mismatch]",
+    ]);
+  });
+  test('nopreempt on one node only warns, at its nopreempt line or at the instance without it', () => {
+    const backup = swap(BACKUP_004, '    advert_int 1\n', '    advert_int 1\n    nopreempt\n');
+    assert.deepEqual(brief(check(['master.conf', MASTER_004], ['backup.conf', backup])), [
+      'backup.conf:11:5: warning: (VI_1) nopreempt is set here but not on master.conf:5 [cluster-nopreempt-differs]',
+    ]);
+    const master = swap(swap(MASTER_004, 'state MASTER', 'state BACKUP'), '    advert_int 1\n', '    advert_int 1\n    nopreempt\n');
+    assert.deepEqual(brief(check(['master.conf', master], ['backup.conf', BACKUP_004])), [
+      'backup.conf:5:1: warning: (VI_1) nopreempt is not set here but is on master.conf:11 [cluster-nopreempt-differs]',
     ]);
   });
 });

@@ -5,11 +5,11 @@
  * over a VIP must carry the virtual services behind it (seed 004's warning).
  *
  * The first node that has an instance is the reference the others are compared with. Findings are
- * reported on the node that differs, at the instance, VIP or virtual_server concerned (the model
- * records locations per object, not per keyword).
+ * reported on the node that differs, at the keyword that differs (or at the instance when that
+ * node leaves the keyword out), and name the line of the reference's keyword.
  */
 import type { Loc } from '../keepalived/diagnostics.js';
-import type { InstanceView, NodeView, ServiceView } from './node-view.js';
+import type { InstanceView, NodeView, ServiceView, VipView } from './node-view.js';
 import type { LintDiagnostic, Severity } from './types.js';
 
 type Emit = (severity: Severity, code: string, at: Loc, message: string, hint?: string) => void;
@@ -18,9 +18,9 @@ function where(at: Loc): string {
   return `${at.file}:${at.line}`;
 }
 
-function vipAddress(vip: string): string {
-  const slash = vip.indexOf('/');
-  return slash < 0 ? vip : vip.slice(0, slash);
+function vipAddress(vip: VipView): string {
+  const slash = vip.text.indexOf('/');
+  return slash < 0 ? vip.text : vip.text.slice(0, slash);
 }
 
 function vipSet(inst: InstanceView): string[] {
@@ -43,20 +43,33 @@ function authText(i: InstanceView): string {
   return i.authType === undefined ? 'no authentication' : `${i.authType} '${i.authPass ?? ''}'`;
 }
 
+/** VIP lists differ: point at the first VIP one side has and the other lacks (else at the block). */
+function compareVips(ref: InstanceView, other: InstanceView, emit: Emit): void {
+  const refVips = vipSet(ref);
+  const vips = vipSet(other);
+  if (sameList(refVips, vips)) return;
+  const extra = other.vips.find((v) => !refVips.includes(vipAddress(v)));
+  const missing = ref.vips.find((v) => !vips.includes(vipAddress(v)));
+  emit('error', 'cluster-vip-mismatch', extra?.at ?? other.vipsAt, `(${other.name}) virtual_ipaddress ${showList(vips)} differs from ${showList(refVips)} on ${where(missing?.at ?? ref.vipsAt)}`, 'keepalived 2.2.7 drops adverts whose VIP list differs from its own (split brain); list the same VIPs on every node');
+}
+
+/** Authentication differs: at auth_type when the types differ, else at auth_pass. */
+function compareAuth(ref: InstanceView, other: InstanceView, emit: Emit): void {
+  if (ref.authType === other.authType && ref.authPass === other.authPass) return;
+  const typeDiffers = ref.authType !== other.authType;
+  const at = typeDiffers ? other.authTypeAt : other.authPassAt;
+  const refAt = typeDiffers ? ref.authTypeAt : ref.authPassAt;
+  emit('error', 'cluster-auth-mismatch', at, `(${other.name}) authentication ${authText(other)} differs from ${authText(ref)} on ${where(refAt)}`, 'adverts that fail authentication are dropped; use the same auth_type and auth_pass (first 8 characters count) on every node');
+}
+
 /** Compare one instance with the reference node's instance of the same name. */
 function compareInstance(ref: InstanceView, other: InstanceView, emit: Emit): void {
   const name = other.name;
   if (ref.vrid !== other.vrid) {
     emit('error', 'cluster-vrid-mismatch', other.vridAt, `(${name}) virtual_router_id ${other.vrid ?? '(unset)'} differs from ${ref.vrid ?? '(unset)'} on ${where(ref.vridAt)}`, 'peers of one VRRP instance must use the same virtual_router_id, or each ignores the other and both become MASTER');
   }
-  const refVips = vipSet(ref);
-  const vips = vipSet(other);
-  if (!sameList(refVips, vips)) {
-    emit('error', 'cluster-vip-mismatch', other.vipsAt, `(${name}) virtual_ipaddress ${showList(vips)} differs from ${showList(refVips)} on ${where(ref.vipsAt)}`, 'keepalived 2.2.7 drops adverts whose VIP list differs from its own (split brain); list the same VIPs on every node');
-  }
-  if (ref.authType !== other.authType || ref.authPass !== other.authPass) {
-    emit('error', 'cluster-auth-mismatch', other.authAt, `(${name}) authentication ${authText(other)} differs from ${authText(ref)} on ${where(ref.authAt)}`, 'adverts that fail authentication are dropped; use the same auth_type and auth_pass (first 8 characters count) on every node');
-  }
+  compareVips(ref, other, emit);
+  compareAuth(ref, other, emit);
   if (ref.advertMs !== other.advertMs) {
     const message = `(${name}) advert_int ${seconds(other.advertMs)} differs from ${seconds(ref.advertMs)} on ${where(ref.advertAt)}`;
     // VRRPv3 backups adopt the master's interval (RFC 5798); VRRPv2 drops the advert silently.
@@ -64,7 +77,13 @@ function compareInstance(ref: InstanceView, other: InstanceView, emit: Emit): vo
     else emit('warning', 'cluster-advert-mismatch', other.advertAt, message, 'VRRPv3 backups follow the master\'s interval, but failover timing then depends on which node is master; use the same advert_int');
   }
   if (ref.version !== other.version) {
-    emit('error', 'cluster-version-mismatch', other.at, `(${name}) VRRP version ${other.version} differs from ${ref.version} on ${where(ref.at)}`, 'set the same vrrp_version (global_defs) or version (instance) on every node');
+    emit('error', 'cluster-version-mismatch', other.versionAt, `(${name}) VRRP version ${other.version} differs from ${ref.version} on ${where(ref.versionAt)}`, 'set the same vrrp_version (global_defs) or version (instance) on every node');
+  }
+  if (ref.nopreempt !== other.nopreempt) {
+    const message = other.nopreempt
+      ? `(${name}) nopreempt is set here but not on ${where(ref.at)}`
+      : `(${name}) nopreempt is not set here but is on ${where(ref.nopreemptAt)}`;
+    emit('warning', 'cluster-nopreempt-differs', other.nopreempt ? other.nopreemptAt : other.at, message, 'nopreempt only keeps a recovering node from taking the VIPs back when that node has it; set it (with state BACKUP) on every node, or on none');
   }
 }
 
@@ -76,7 +95,7 @@ function checkPriorities(members: readonly InstanceView[], emit: Emit): void {
   }
   const masters = members.filter((i) => i.state === 'MASTER');
   for (const inst of masters.slice(1)) {
-    emit('warning', 'cluster-master-state', inst.at, `(${inst.name}) state MASTER on more than one node (also ${where((masters[0] as InstanceView).at)})`, 'give the other nodes state BACKUP; each node with state MASTER takes the VIPs at start-up until it hears a higher priority');
+    emit('warning', 'cluster-master-state', inst.stateAt, `(${inst.name}) state MASTER on more than one node (also ${where((masters[0] as InstanceView).stateAt)})`, 'give the other nodes state BACKUP; each node with state MASTER takes the VIPs at start-up until it hears a higher priority');
   }
 }
 
@@ -143,9 +162,10 @@ function checkServices(nodes: readonly NodeView[], emit: Emit): void {
         if (diff.length > 0) emit('warning', 'cluster-service-differs', svc.at, `${describeService(svc)} differs from ${where(ref.at)}: ${diff.join('; ')}`, 'after a failover the other node forwards with its own settings; keep the blocks identical');
         continue;
       }
-      const carrier = ref.address === undefined ? undefined : node.instances.find((i) => i.vips.some((v) => vipAddress(v) === ref.address));
-      if (carrier) {
-        emit('error', 'cluster-service-missing', carrier.at, `(${carrier.name}) takes over VIP ${ref.address} but this node has no ${describeService(ref)} (configured on ${where(ref.at)})`, 'copy the virtual_server block to every node that can become MASTER, or after a failover the VIP answers with no forwarding table');
+      const vip = ref.address === undefined ? undefined : node.instances.flatMap((i) => i.vips.map((v) => ({ i, v }))).find(({ v }) => vipAddress(v) === ref.address);
+      if (vip) {
+        const carrier = vip.i;
+        emit('error', 'cluster-service-missing', vip.v.at, `(${carrier.name}) takes over VIP ${ref.address} but this node has no ${describeService(ref)} (configured on ${where(ref.at)})`, 'copy the virtual_server block to every node that can become MASTER, or after a failover the VIP answers with no forwarding table');
       } else {
         emit('warning', 'cluster-service-missing', ref.at, `${describeService(ref)} is not configured on ${node.file}`, 'every director of the cluster normally carries the same virtual_server blocks');
       }

@@ -1,8 +1,7 @@
 /**
- * Flatten a parsed keepalived model into the NodeView the cross-node checks compare.
- *
- * The model records one location per object (instance, virtual server), not per keyword, so
- * findings about a keyword point at the block that holds it; VIP findings point at the first VIP.
+ * Flatten a parsed keepalived model into the NodeView the cross-node checks compare. Findings
+ * point at the keyword concerned (the model records where each instance keyword was written), or
+ * at the instance when the keyword is absent.
  */
 import type { KeepalivedConfig, RealServer, VirtualServer, VrrpInstance } from '../keepalived/index.js';
 import type { InstanceView, NodeView, ServiceView } from './node-view.js';
@@ -12,24 +11,29 @@ function hostPort(address: string, port: number): string {
 }
 
 function instanceView(i: VrrpInstance): InstanceView {
-  const firstVip = i.virtualIpAddresses[0];
+  const k = i.keywordLocs;
+  const authTypeAt = k.authType ?? k.authentication ?? i.loc;
   return {
     name: i.name,
     at: i.loc,
     vrid: i.virtualRouterId,
-    vridAt: i.loc,
+    vridAt: k.virtualRouterId ?? i.loc,
     state: i.configuredState ?? undefined,
+    stateAt: k.state ?? i.loc,
     priority: i.priority,
-    priorityAt: i.loc,
+    priorityAt: k.priority ?? i.loc,
     nopreempt: i.nopreempt,
+    nopreemptAt: k.nopreempt ?? i.loc,
     advertMs: Math.round(i.advertInt * 1000),
-    advertAt: i.loc,
+    advertAt: k.advertInt ?? i.loc,
     version: i.version,
+    versionAt: k.version ?? i.loc,
     authType: i.authType ?? undefined,
     authPass: i.authType === null ? undefined : (i.authPass ?? ''),
-    authAt: i.loc,
-    vips: i.virtualIpAddresses.map((v) => `${v.address}/${v.prefix}`),
-    vipsAt: firstVip ? firstVip.loc : i.loc,
+    authTypeAt,
+    authPassAt: k.authPass ?? authTypeAt,
+    vips: i.virtualIpAddresses.map((v) => ({ text: `${v.address}/${v.prefix}`, at: v.loc })),
+    vipsAt: k.virtualIpAddress ?? i.loc,
   };
 }
 

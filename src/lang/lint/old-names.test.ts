@@ -29,3 +29,11 @@ test('other diagnostics are passed through unchanged', () => {
   assert.equal(out[0], typo);
   assert.equal(out[1], other);
 });
+
+test('the note on a block keepalived skips is kept in front of the new hint', () => {
+  const note = 'keepalived skips the whole virtual_server block at line 27 (its address is invalid) and does not report this';
+  const inSkipped = { ...unknown('nb_get_retry', `${note}; '${'nb_get_retry'}' is not a keyword in real_server`), severity: 'warning' as const };
+  assert.deepEqual(refineOldNameHints([inSkipped]).map((d) => d.hint), [
+    `${note}; nb_get_retry is the old name of 'retry', still accepted only inside HTTP_GET and SSL_GET; write 'retry' instead`,
+  ]);
+});

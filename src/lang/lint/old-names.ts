@@ -14,12 +14,16 @@ const OLD_NAMES: Readonly<Record<string, string>> = {
 };
 
 const UNKNOWN = /^Unknown keyword '([^']*)'$/;
+/** The parser's note on findings inside a block keepalived skips; it is kept in front. */
+const SKIPPED_NOTE = /^keepalived skips the whole \S+ block at line \d+ \([^)]*\) and does not report this; /;
 
 export function refineOldNameHints(list: readonly LintDiagnostic[]): LintDiagnostic[] {
   return list.map((d) => {
     if (d.code !== 'unknown-keyword') return d;
     const word = UNKNOWN.exec(d.message)?.[1];
     const hint = word === undefined ? undefined : OLD_NAMES[word];
-    return hint === undefined ? d : { ...d, hint };
+    if (hint === undefined) return d;
+    const note = SKIPPED_NOTE.exec(d.hint ?? '')?.[0] ?? '';
+    return { ...d, hint: `${note}${hint}` };
   });
 }
