@@ -3,6 +3,7 @@
  * Transport failures (no socket, nobody listening, permission denied) are {@link ApiUnreachable};
  * answers are returned with their status so callers decide what an error status means.
  */
+import type { DataplaneInfo } from '../engine/director.js';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import type { Op } from '../core/ops.js';
 import type { ApplyMode } from '../engine/director.js';
@@ -108,6 +109,9 @@ export class ApiClient {
   }
   async daemons(): Promise<DaemonsResponse['daemons']> {
     return (await this.get<DaemonsResponse>('/v1/daemons')).daemons;
+  }
+  dataplane(): Promise<DataplaneInfo> {
+    return this.get('/v1/dataplane');
   }
 
   /** POST /v1/ops. Refused operations are in the answer (not thrown); bad requests throw ApiError. */

@@ -11,6 +11,7 @@
  *   GET  /v1/daemons           { daemons }
  *   POST /v1/ops               { ops, mode? } -> { ok, results, error? }
  *   POST /v1/reload            re-read the configuration (as SIGHUP)
+ *   GET  /v1/dataplane         { name, problems, counters }
  */
 import { serviceKeyString, type ServiceKey } from '../core/model.js';
 import type { ServiceView } from '../core/snapshot.js';
@@ -53,6 +54,7 @@ interface Route {
 
 const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/v1\/health$/, run: (c) => ok(c.health()) },
+  { method: 'GET', pattern: /^\/v1\/dataplane$/, run: (c) => ok(c.dataplane()) },
   { method: 'GET', pattern: /^\/v1\/snapshot$/, run: (c) => ok(c.snapshot()) },
   { method: 'GET', pattern: /^\/v1\/services$/, run: (c) => ok({ services: c.snapshot().services }) },
   { method: 'GET', pattern: /^\/v1\/services\/([^/]+)$/, run: (c, [id]) => oneService(c, id!) },
@@ -80,7 +82,7 @@ async function postOps(c: ControlPlane, readBody: BodyReader): Promise<ApiRespon
   if (!body.ok) return body.response;
   const req = validateOpsRequest(body.value);
   if (!req.ok) return apiError('INVALID_OP', req.message);
-  const report = c.apply(req.value.ops, req.value.mode);
+  const report = await c.apply(req.value.ops, req.value.mode);
   const index = report.outcomes.findIndex((o) => o.status === 'failed');
   const first = report.outcomes[index];
   if (report.ok || !first || first.status !== 'failed') {

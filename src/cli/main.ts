@@ -5,6 +5,7 @@
 export const USAGE = `tsvs — Linux Virtual Server and keepalived in TypeScript
 
 Usage:
+  tsvs demo                   the embedded demo on the loopback (what npm start runs)
   tsvs run -f keepalived.conf [-n] [-l] [-D] [-t] [--config-id ID] [--engine proxy|packet] [--api PATH]
   tsvs adm ARGS...            ipvsadm 1.31 syntax against the running daemon (also as \`ipvsadm\`)
   tsvs lint FILE... [--json] [--config-id ID]
@@ -20,6 +21,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   adm: async () => (await import('./adm.js')).adm,
+  demo: async () => (await import('./demo.js')).demo,
   run: async () => (await import('./run.js')).run,
   lint: async () => (await import('./lint.js')).lintCommand,
 };

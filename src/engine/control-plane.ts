@@ -6,7 +6,7 @@
 import type { SyncDaemon, Timeouts } from '../core/model.js';
 import type { Op } from '../core/ops.js';
 import type { ConnView, IpvsSnapshot } from '../core/snapshot.js';
-import type { ApplyMode, ApplyReport } from './director.js';
+import type { ApplyMode, ApplyReport, DataplaneInfo } from './director.js';
 import type { ReloadReport } from './reload.js';
 
 export interface HealthInfo {
@@ -25,7 +25,9 @@ export interface ControlPlane {
   connections(): ConnView[];
   timeouts(): Timeouts;
   daemons(): SyncDaemon[];
-  apply(ops: readonly Op[], mode: ApplyMode): ApplyReport;
+  /** Resolves once the data plane carries the change (listeners open, ...). */
+  apply(ops: readonly Op[], mode: ApplyMode): Promise<ApplyReport>;
+  dataplane(): DataplaneInfo;
   reload(): Promise<ReloadReport>;
   health(): HealthInfo;
 }

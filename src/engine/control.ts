@@ -22,7 +22,12 @@ export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
     connections: () => director.connections(),
     timeouts: () => ({ ...director.ipvs.timeouts }),
     daemons: () => director.snapshot().daemons.map((d) => ({ ...d })),
-    apply: (ops, mode) => director.apply(ops, mode),
+    apply: async (ops, mode) => {
+      const report = director.apply(ops, mode);
+      await director.settled();
+      return report;
+    },
+    dataplane: () => director.dataplaneInfo(),
     reload: (): Promise<ReloadReport> =>
       reloader
         ? reloader.load('strict')

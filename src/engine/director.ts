@@ -1,13 +1,14 @@
 /**
  * The director: owns the IPVS state, applies operation batches to it, keeps its periodic work
  * running (the 2-second rate estimator, the 60-second trash reaper and scheduler maintenance) on
- * the Timers port, and hands out plain snapshots. The data plane plugs in later: it reads the same
- * {@link Ipvs} and supplies the connection listing through {@link Director.setConnectionSource}.
+ * the Timers port, and hands out plain snapshots. A data plane ({@link Director.attachDataplane})
+ * reads the same {@link Ipvs}, is brought in line after every applied batch, and supplies the
+ * connection listing.
  */
 import { Ipvs } from '../core/ipvs.js';
 import type { Sysctls } from '../core/model.js';
 import type { Errno, Op } from '../core/ops.js';
-import { silentLogger, type Clock, type Logger, type Rng, type TimerHandle, type Timers } from '../core/ports.js';
+import { silentLogger, type Clock, type Dataplane, type DataplaneProblem, type Logger, type Rng, type TimerHandle, type Timers } from '../core/ports.js';
 import { snapshotIpvs, type ConnView, type IpvsSnapshot } from '../core/snapshot.js';
 import { ESTIMATOR_PERIOD_MS } from '../core/stats.js';
 import { describeOp } from './describe-op.js';
@@ -44,6 +45,14 @@ export interface DirectorOptions {
 
 export type ConnectionSource = () => Iterable<ConnView>;
 
+/** What the data plane is and how it is doing, for the API and `tsvs status`. */
+export interface DataplaneInfo {
+  readonly name: string;
+  /** Services the data plane cannot carry, and why (re-evaluated after every change). */
+  readonly problems: readonly DataplaneProblem[];
+  readonly counters: Readonly<Record<string, number>>;
+}
+
 const APPLIED: OpOutcome = { status: 'applied' };
 const SKIPPED: OpOutcome = { status: 'skipped' };
 
@@ -53,6 +62,10 @@ export class Director {
   private readonly timers: Timers;
   private readonly log: Logger;
   private connSource: ConnectionSource = () => [];
+  private dataplane: Dataplane | null = null;
+  private problems: readonly DataplaneProblem[] = [];
+  /** The last data-plane sync; syncs run one after another. */
+  private syncing: Promise<void> = Promise.resolve();
   private estimatorTimer: TimerHandle | null = null;
   private maintenanceTimer: TimerHandle | null = null;
 
@@ -123,7 +136,53 @@ export class Director {
         outcomes.push(failed(r));
       }
     }
+    if (outcomes.some((o) => o === APPLIED)) void this.syncDataplane();
     return { ok: outcomes.every((o) => o.status === 'applied'), outcomes };
+  }
+
+  /** Attach the data plane: it is synced now and after every applied batch, and lists the connections. */
+  attachDataplane(dataplane: Dataplane, connections: ConnectionSource): Promise<void> {
+    this.dataplane = dataplane;
+    this.connSource = connections;
+    return this.syncDataplane();
+  }
+
+  /** Bring the data plane in line with the IPVS state; resolves when this (and every earlier) sync is done. */
+  syncDataplane(): Promise<void> {
+    const dp = this.dataplane;
+    if (!dp) return this.syncing;
+    this.syncing = this.syncing.then(async () => {
+      try {
+        this.noteProblems(await dp.sync());
+      } catch (e) {
+        this.log.error(`data plane '${dp.name}' could not apply the rules: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+    return this.syncing;
+  }
+
+  /** Resolves when the data plane carries every change applied so far. */
+  settled(): Promise<void> {
+    return this.syncing;
+  }
+
+  private noteProblems(next: readonly DataplaneProblem[]): void {
+    const before = new Set(this.problems.map((p) => `${p.service} ${p.code}`));
+    for (const p of next) if (!before.has(`${p.service} ${p.code}`)) this.log.warn(`${p.service}: ${p.message}`, { code: p.code });
+    this.problems = next;
+  }
+
+  dataplaneInfo(): DataplaneInfo {
+    const dp = this.dataplane;
+    return { name: dp?.name ?? 'none', problems: this.problems, counters: dp?.counters() ?? {} };
+  }
+
+  /** Stop the data plane: no new connections, existing ones get up to `graceMs` to finish. */
+  async closeDataplane(graceMs: number): Promise<void> {
+    const dp = this.dataplane;
+    if (!dp) return;
+    await this.syncing;
+    await dp.close(graceMs);
   }
 
   snapshot(): IpvsSnapshot {

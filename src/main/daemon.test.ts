@@ -17,7 +17,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const VIP = tcpKey('127.0.0.100', 8080);
+// A loopback VIP and port no other test uses: the proxy really listens on it.
+const VIP = tcpKey('127.0.0.133', 41080);
 const config = (...ports: number[]): Op[] => [addService(svcSpec(VIP)), ...ports.map((p) => addDest(VIP, destSpec('127.0.0.1', p)))];
 
 function memoryLogger(lines: string[]): Logger {
@@ -46,7 +47,7 @@ test('start, serve, reload (applied and refused), stop: socket and pid file clea
   const ports = async () => (await client.snapshot()).services.map((s) => s.dests.map((x) => x.port));
   assert.deepEqual(await ports(), [[8082, 8081]]);
   const health = await client.health();
-  assert.deepEqual([health.version, health.engine, health.dataplane, health.configFile], ['9.9.9', 'proxy', 'none', '/etc/keepalived/keepalived.conf']);
+  assert.deepEqual([health.version, health.engine, health.dataplane, health.configFile], ['9.9.9', 'proxy', 'running', '/etc/keepalived/keepalived.conf']);
 
   assert.equal((await d.reload()).ok, true);
   assert.deepEqual(await ports(), [[8083, 8082]]);
@@ -60,9 +61,10 @@ test('start, serve, reload (applied and refused), stop: socket and pid file clea
   assert.equal(existsSync(pidFile), false);
   assert.deepEqual(lines, [
     'Starting tsvs v9.9.9',
-    "warn: engine 'proxy': the data plane is not available yet - rules are kept and served, no traffic is forwarded",
+    "engine 'proxy': virtual services are carried by the socket proxy",
     'Configuration file /etc/keepalived/keepalived.conf',
     'configuration applied: 3 change(s)',
+    'listening on [127.0.0.133]:tcp:41080',
     `control API listening on ${socketPath}`,
     'Startup complete',
     'Reloading',
@@ -76,7 +78,10 @@ test('start, serve, reload (applied and refused), stop: socket and pid file clea
 });
 
 test('an unusable configuration or a busy socket stops the start-up (and leaves no pid file)', async () => {
-  const base = { version: '1', engine: 'packet' as const, logger: memoryLogger([]) };
+  await assert.rejects(startDaemon({ version: '1', engine: 'packet', logger: memoryLogger([]), socketPath: join(dir, 'd0.sock'), config: null }), {
+    message: "engine 'packet' is not available yet; use --engine proxy",
+  });
+  const base = { version: '1', engine: 'proxy' as const, logger: memoryLogger([]) };
   await assert.rejects(
     startDaemon({ ...base, socketPath: join(dir, 'd2.sock'), config: { file: '/x.conf', source: () => ({ messages: ["Config files missing '/x.conf'."], errors: 1, fatal: true, ops: [] }) } }),
     { message: "cannot use the configuration /x.conf: Config files missing '/x.conf'." },

@@ -3,8 +3,9 @@
  * reloader on the keepalived.conf reader, the control API, and the pid file. The only place that
  * knows both the engine and the adapters.
  *
- * The data planes (`--engine proxy|packet`) are not built yet: the daemon keeps and serves the
- * IPVS rules (so `tsvs adm` and reloads work), and says in its log that nothing is forwarded.
+ * The data plane: `--engine proxy` (the socket proxy of src/adapters/proxy, with the core's
+ * connection engine doing IPVS's scheduling and accounting). `--engine packet` is refused until the
+ * packet engine exists.
  */
 import { ApiServer, type TcpListen } from '../api/server.js';
 import { NodeClock } from '../adapters/node-clock.js';
@@ -14,6 +15,18 @@ import type { ControlPlane } from '../engine/control-plane.js';
 import { Director } from '../engine/director.js';
 import { ConfigReloader, type ConfigSource, type ReloadReport } from '../engine/reload.js';
 import { claimPidFile, removePidFile } from './pid-file.js';
+import { ProxyDataplane } from '../adapters/proxy/index.js';
+import { ConnEngine } from '../core/conn/engine.js';
+// Health checking (issue 5): see "Health checking" at the end of this file.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { configFileIo } from '../adapters/config-files.js';
+import { createProbeFactory, InterfaceAddresses, NotifyCommands, ScriptUsers } from '../adapters/checkers/index.js';
+import { SeededRng } from '../core/rng.js';
+import { HealthMonitor } from '../engine/health/monitor.js';
+import { HealthReloader, type ModelSource } from '../engine/health/reloader.js';
+import { parseKeepalivedConfig } from '../lang/keepalived/parse.js';
+import type { KeepalivedConfig } from '../lang/keepalived/model.js';
 
 export type EngineName = 'proxy' | 'packet';
 
@@ -21,13 +34,17 @@ export interface DaemonOptions {
   readonly version: string;
   readonly engine: EngineName;
   /** The configuration file and how to read it; null runs without one (rules only from the API). */
-  readonly config: { readonly file: string; readonly source: ConfigSource } | null;
+  readonly config: { readonly file: string; readonly source: ConfigSource; readonly configId?: string | null } | null;
   readonly socketPath: string;
   readonly tcp?: TcpListen;
   readonly pidFile?: string;
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
+  /** On stop, how long open connections may take to finish before they are reset. */
+  readonly stopGraceMs?: number;
 }
+
+export const DEFAULT_STOP_GRACE_MS = 5_000;
 
 export interface RunningDaemon {
   readonly control: ControlPlane;
@@ -45,11 +62,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   log.info(`Starting tsvs v${opts.version}`);
   const clock = new NodeClock();
   const director = new Director({ clock, timers: clock, logger: log });
-  // TODO(data plane): build the proxy or packet engine here and attach it to the director
-  // (director.setConnectionSource(...)); until then the rules are kept but nothing is forwarded.
-  log.warn(`engine '${opts.engine}': the data plane is not available yet - rules are kept and served, no traffic is forwarded`);
+  await startDataplane(opts.engine, director, clock, log);
 
-  const reloader = opts.config ? new ConfigReloader({ director, source: opts.config.source, logger: log }) : null;
+  const health = startHealth(director, clock, log);
+  const reloader = opts.config ? healthReloader(director, health, opts.config, log) : null;
   if (opts.config && reloader) {
     log.info(`Configuration file ${opts.config.file}`);
     const first = await reloader.load('lenient');
@@ -63,7 +79,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     director,
     reloader,
     clock,
-    info: { version: opts.version, pid: process.pid, engine: opts.engine, dataplane: 'none', configFile: opts.config?.file ?? null },
+    info: { version: opts.version, pid: process.pid, engine: opts.engine, dataplane: 'running', configFile: opts.config?.file ?? null },
   });
   let api: ApiServer;
   try {
@@ -96,9 +112,59 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       (stopping ??= (async () => {
         log.info('Stopping');
         await api.close();
+        await health.stop();
+        await director.closeDataplane(opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
         director.stop();
         if (opts.pidFile) removePidFile(opts.pidFile, process.pid);
         log.info(`Stopped tsvs v${opts.version}`);
       })()),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Data plane: the connection engine (IPVS's per-packet decisions and accounting, pure) and the
+// socket proxy that feeds it. Attached before the configuration is applied, so the first batch of
+// services opens its listeners.
+
+async function startDataplane(engine: EngineName, director: Director, clock: NodeClock, log: Logger): Promise<void> {
+  if (engine !== 'proxy') throw new StartupError(`engine '${engine}' is not available yet; use --engine proxy`);
+  const conns = new ConnEngine(director.ipvs);
+  const proxy = new ProxyDataplane(director.ipvs, conns, clock, clock, log, {});
+  await director.attachDataplane(proxy, () => conns.views(clock.now()));
+  log.info(`engine 'proxy': virtual services are carried by the socket proxy`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health checking (issue 5): the checkers of keepalived.conf run on the node clock with the
+// adapters of src/adapters/checkers; every (re)load goes through the health-aware reloader so
+// that a reload and the health state compose (a real server health took out stays out).
+
+function startHealth(director: Director, clock: NodeClock, log: Logger): HealthMonitor {
+  const scriptUsers = new ScriptUsers(log);
+  return new HealthMonitor({
+    director,
+    clock,
+    timers: clock,
+    rng: new SeededRng(randomBytes(4).readUInt32BE(0)),
+    logger: log,
+    probes: createProbeFactory({ clock, timers: clock, logger: log }, scriptUsers),
+    commands: new NotifyCommands(clock, log, scriptUsers),
+    addresses: new InterfaceAddresses(clock),
+    // No `applied` hook needed: every batch the monitor applies through the director syncs the data plane.
+  });
+}
+
+/**
+ * The reloader with the configuration's model. The model is read with the same file reader and
+ * config id as keepalivedSource (the load itself still comes from `config.source`).
+ */
+function healthReloader(director: Director, health: HealthMonitor, config: NonNullable<DaemonOptions['config']>, log: Logger): ConfigReloader {
+  const configId = config.configId ?? hostname().split('.')[0] ?? '';
+  const source: ModelSource = async () => {
+    const load = await config.source();
+    const model = load.fatal ? null : parseKeepalivedConfig(config.file, { ...configFileIo, configId }).model;
+    return { load, model };
+  };
+  return new HealthReloader({ director, source, health, logger: log });
+}
+
