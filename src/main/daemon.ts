@@ -26,7 +26,6 @@ import { SeededRng } from '../core/rng.js';
 import { HealthMonitor } from '../engine/health/monitor.js';
 import { HealthReloader, type ModelSource } from '../engine/health/reloader.js';
 import { parseKeepalivedConfig } from '../lang/keepalived/parse.js';
-import type { KeepalivedConfig } from '../lang/keepalived/model.js';
 
 export type EngineName = 'proxy' | 'packet';
 
