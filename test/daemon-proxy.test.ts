@@ -120,3 +120,51 @@ test('stop: the VIP stops accepting at once, an open connection may finish withi
   await stopped;
   assert.ok(Date.now() - t0 < 5000, 'the stop ended when the last connection did, not at the grace limit');
 });
+
+test('reload under traffic: an established connection survives a reload that changes the service', async () => {
+  const socketPath = join(dir, 'c.sock');
+  const first = [addService(svcSpec(VIP, 'rr')), addDest(VIP, destSpec('127.0.0.1', ports[0]!))];
+  // The reload switches to wlc, adds B and gives A weight 2: A is kept by identity.
+  const second = [addService(svcSpec(VIP, 'wlc')), addDest(VIP, destSpec('127.0.0.1', ports[0]!, 'nat', { weight: 2 })), addDest(VIP, destSpec('127.0.0.1', ports[1]!))];
+  const loads = [first, second];
+  const d = await startDaemon({
+    version: 't',
+    engine: 'proxy',
+    config: { file: 'mem.conf', source: () => ({ messages: [], errors: 0, fatal: false, ops: loads.shift()! }) },
+    socketPath,
+    logger: quiet,
+    stopGraceMs: 0,
+  });
+  try {
+    const sock = connect(41081, '127.0.0.134');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    let reply = '';
+    sock.on('data', (c: Buffer) => (reply += c));
+    const ask = async (): Promise<string> => {
+      reply = '';
+      sock.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      while (!/\r\n\r\n[AB]$/.test(reply)) await new Promise((r) => setTimeout(r, 5));
+      return reply.slice(-1);
+    };
+    assert.equal(await ask(), 'A');
+    const client = new ApiClient({ kind: 'unix', path: socketPath });
+    const activeBefore = (await client.snapshot()).services[0]!.dests[0]!.activeConns;
+    assert.equal(activeBefore, 1);
+    assert.equal((await d.reload()).ok, true);
+    const svc = (await client.snapshot()).services[0]!;
+    assert.equal(svc.scheduler, 'wlc');
+    assert.deepEqual(
+      svc.dests.map((x) => [x.port, x.weight, x.activeConns]),
+      [
+        [ports[1], 1, 0],
+        [ports[0], 2, 1],
+      ],
+    );
+    // The same connection keeps working, still on A.
+    assert.equal(await ask(), 'A');
+    assert.equal(await ask(), 'A');
+    sock.destroy();
+  } finally {
+    await d.stop();
+  }
+});
