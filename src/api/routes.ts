@@ -12,6 +12,7 @@
  *   POST /v1/ops               { ops, mode? } -> { ok, results, error? }
  *   POST /v1/reload            re-read the configuration (as SIGHUP)
  *   GET  /v1/dataplane         { name, problems, counters }
+ *   GET  /v1/vrrp              VRRP instances (vrrp-routes.ts)
  */
 import { serviceKeyString, type ServiceKey } from '../core/model.js';
 import type { ServiceView } from '../core/snapshot.js';
@@ -19,6 +20,7 @@ import type { ControlPlane } from '../engine/control-plane.js';
 import { errorBody, ERRNO_STATUS, API_ERROR_STATUS, type ApiErrorCode } from './errors.js';
 import type { OpsResponse } from './types.js';
 import { validateOpsRequest } from './validate-op.js';
+import { VRRP_ROUTES } from './vrrp-routes.js';
 
 export interface ApiResponse {
   readonly status: number;
@@ -63,6 +65,7 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/v1\/daemons$/, run: (c) => ok({ daemons: c.daemons() }) },
   { method: 'POST', pattern: /^\/v1\/ops$/, run: (c, _, body) => postOps(c, body) },
   { method: 'POST', pattern: /^\/v1\/reload$/, run: (c) => reload(c) },
+  ...VRRP_ROUTES,
 ];
 
 function oneService(c: ControlPlane, rawId: string): ApiResponse {

@@ -12,6 +12,7 @@ Usage:
   tsvs realserver start|stop|status --vip VIP [--mode dr|tun]
   tsvs lab up|test|down SCENARIO
   tsvs status [--json]
+  tsvs vrrp status [--json] | watch IFACE [-6] [-c COUNT]
 
 Every command takes --api PATH (default /run/tsvs/tsvs.sock, or $XDG_RUNTIME_DIR/tsvs.sock when
 not root) and honours TSVS_API.
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   demo: async () => (await import('./demo.js')).demo,
   run: async () => (await import('./run.js')).run,
   lint: async () => (await import('./lint.js')).lintCommand,
+  vrrp: async () => (await import('./vrrp.js')).vrrpCommand,
 };
 
 export async function main(argv: string[], invokedAs = 'tsvs'): Promise<number> {

@@ -26,6 +26,10 @@ import { SeededRng } from '../core/rng.js';
 import { HealthMonitor } from '../engine/health/monitor.js';
 import { HealthReloader, type ModelSource } from '../engine/health/reloader.js';
 import { parseKeepalivedConfig } from '../lang/keepalived/parse.js';
+// VRRP (issue 6): see "VRRP" at the end of this file.
+import { idleVrrpStatus, startVrrpRuntime, type VrrpRuntime } from '../adapters/vrrp/runtime.js';
+import type { VrrpStatusSource } from '../api/vrrp-routes.js';
+import type { KeepalivedConfig } from '../lang/keepalived/model.js';
 
 export type EngineName = 'proxy' | 'packet';
 
@@ -80,6 +84,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     clock,
     info: { version: opts.version, pid: process.pid, engine: opts.engine, dataplane: 'running', configFile: opts.config?.file ?? null },
   });
+  let vrrp: VrrpRuntime | null = null;
+  Object.assign(control, vrrpControl(control, () => vrrp, opts.config));
   let api: ApiServer;
   try {
     api = await ApiServer.start({
@@ -95,6 +101,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   }
   log.info(`control API listening on ${opts.socketPath}${opts.tcp ? ` and ${opts.tcp.host}:${api.tcpPort}` : ''}`);
   director.start();
+  if (opts.config) vrrp = await startVrrp(opts.config, clock, log);
   log.info('Startup complete');
 
   let stopping: Promise<void> | null = null;
@@ -110,6 +117,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     stop: () =>
       (stopping ??= (async () => {
         log.info('Stopping');
+        await vrrp?.stop();
         await api.close();
         await health.stop();
         await director.closeDataplane(opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
@@ -167,3 +175,32 @@ function healthReloader(director: Director, health: HealthMonitor, config: NonNu
   return new HealthReloader({ director, source, health, logger: log });
 }
 
+// ---------------------------------------------------------------------------------------------
+// VRRP (issue 6): the vrrp_instances of keepalived.conf on raw sockets (native addon), iproute2
+// and child-process scripts (src/adapters/vrrp/runtime.ts). Without the addon the daemon runs on
+// without VRRP and says why in its log and in GET /v1/vrrp. A reload that the rest of the
+// configuration passed carries the instances over (keepalived.md §4.11). Stopped first on
+// SIGTERM, so the backup hears priority 0 at once.
+
+function vrrpModel(config: NonNullable<DaemonOptions['config']>): KeepalivedConfig {
+  const configId = config.configId ?? hostname().split('.')[0] ?? '';
+  return parseKeepalivedConfig(config.file, { ...configFileIo, configId }).model;
+}
+
+function startVrrp(config: NonNullable<DaemonOptions['config']>, clock: NodeClock, log: Logger): Promise<VrrpRuntime> {
+  return startVrrpRuntime(vrrpModel(config), clock, log);
+}
+
+/** GET /v1/vrrp's source, and reload (SIGHUP or the API) carrying VRRP along once the rest was applied. */
+function vrrpControl(control: ControlPlane, vrrp: () => VrrpRuntime | null, config: DaemonOptions['config']): Partial<ControlPlane> & VrrpStatusSource {
+  const reload = control.reload;
+  return {
+    vrrpStatus: () => vrrp()?.status() ?? idleVrrpStatus(null),
+    reload: async () => {
+      const r = await reload();
+      const running = vrrp();
+      if (r.ok && running && config) await running.reload(vrrpModel(config));
+      return r;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "tsvs_native",
+      "sources": ["src/addon.c", "src/napi_util.c", "src/raw_ip.c", "src/packet_tx.c", "src/netlink.c"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
+      "conditions": [["OS!='linux'", {"sources!": ["src/raw_ip.c", "src/packet_tx.c", "src/netlink.c"], "sources": ["src/unsupported.c"]}]]
+    }
+  ]
+}
