@@ -58,6 +58,19 @@ function request(): Promise<string> {
   });
 }
 
+/** Keys 1-3 stop/start a real server; q or Ctrl-C stops the demo. */
+function listenForKeys(servers: RealServer[], stop: () => void, out: (s: string) => void): void {
+  process.stdin.setRawMode(true);
+  process.stdin.resume();
+  process.stdin.on('data', (key: Buffer) => {
+    const k = key.toString();
+    if (k === '\u0003' || k === 'q') return stop();
+    const s = servers[Number(k) - 1];
+    if (!s) return;
+    void (s.running ? s.stop() : s.start()).then(() => out(`real server 127.0.0.1:${s.port} ${s.running ? 'started' : 'stopped'}\n`));
+  });
+}
+
 function parseApi(args: string[]): string | undefined {
   const i = args.indexOf('--api');
   return i >= 0 ? args[i + 1] : undefined;
@@ -66,6 +79,12 @@ function parseApi(args: string[]): string | undefined {
 export async function demo(args: string[]): Promise<number> {
   const socketPath = parseApi(args) ?? (process.env['TSVS_API'] || undefined) ?? defaultSocketPath({ env: process.env, uid: process.getuid?.() ?? 0, tmpdir: tmpdir() });
   const out = (s: string) => void process.stdout.write(s);
+  // Signals are caught before anything is printed, so a SIGTERM right after the introduction
+  // (as a supervisor or a test sends it) stops the demo cleanly.
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.once('SIGINT', () => stop());
+  process.once('SIGTERM', () => stop());
   const servers = REAL_SERVERS.map((p) => new RealServer(p));
   try {
     for (const s of servers) await s.start();
@@ -101,23 +120,7 @@ export async function demo(args: string[]): Promise<number> {
   node bin/tsvs.js adm -e -t ${VIP.host}:${VIP.port} -r 127.0.0.1:8081 -m -w 3 ${api}   # weight 3
 Here: press 1, 2 or 3 to stop/start that real server (TCP_CHECK takes it out within delay_loop + connect_timeout);
 Ctrl-C stops the demo.\n\n`);
-
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (process.stdin.isTTY) {
-      process.stdin.setRawMode(true);
-      process.stdin.resume();
-      process.stdin.on('data', (key: Buffer) => {
-        const k = key.toString();
-        if (k === '\u0003' || k === 'q') return stop();
-        const s = servers[Number(k) - 1];
-        if (!s) return;
-        void (s.running ? s.stop() : s.start()).then(() => out(`real server 127.0.0.1:${s.port} ${s.running ? 'started' : 'stopped'}\n`));
-      });
-    }
-  });
+  if (process.stdin.isTTY) listenForKeys(servers, stop, out);
   await stopped;
   if (process.stdin.isTTY) {
     process.stdin.setRawMode(false);
