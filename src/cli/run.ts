@@ -17,7 +17,7 @@ import { hostname, tmpdir } from 'node:os';
 import { defaultSocketPath, parseHostPort } from '../api/endpoint.js';
 import { StreamLogger, type LogFormat } from '../adapters/logger.js';
 import type { EngineName } from '../main/daemon.js';
-import { startDaemon } from '../main/daemon.js';
+import { startDaemon, type RunningDaemon } from '../main/daemon.js';
 import { configTest, keepalivedSource } from '../main/keepalived-source.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/keepalived/keepalived.conf';
@@ -130,31 +130,40 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const socketPath = parsed.api ?? (process.env['TSVS_API'] || undefined) ?? defaultSocketPath({ env: process.env, uid: process.getuid?.() ?? 0, tmpdir: tmpdir() });
-  let daemon;
+  // Signals are caught from the start: a SIGTERM that arrives while the daemon is starting stops it
+  // as soon as it is up (Node's default action would kill it without cleaning up).
+  let daemon: RunningDaemon | null = null;
+  let stopRequested = false;
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const onHup = (): void => void daemon?.reload();
+  const onStop = (): void => {
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+    stopRequested = true;
+    if (daemon) void daemon.stop().then(() => finish(0));
+  };
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
   try {
     daemon = await startDaemon({
       version: version(),
       engine: parsed.engine,
-      config: file === null ? null : { file, source: keepalivedSource(file, configId, logger) },
+      config: file === null ? null : { file, source: keepalivedSource(file, configId, logger), configId },
       socketPath,
       ...(tcp ? { tcp } : {}),
       ...(parsed.pidFile ? { pidFile: parsed.pidFile } : {}),
       logger,
     });
   } catch (e) {
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
     logger.error(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  return new Promise<number>((resolve) => {
-    const onHup = (): void => void daemon.reload();
-    const onStop = (): void => {
-      process.off('SIGHUP', onHup);
-      process.off('SIGTERM', onStop);
-      process.off('SIGINT', onStop);
-      void daemon.stop().then(() => resolve(0));
-    };
-    process.on('SIGHUP', onHup);
-    process.on('SIGTERM', onStop);
-    process.on('SIGINT', onStop);
-  });
+  if (stopRequested) void daemon.stop().then(() => finish(0));
+  return done;
 }
