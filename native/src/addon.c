@@ -1,11 +1,12 @@
 /*
  * tsvs_native: the small native shim under tsvs's root-only adapters. One entry per socket kind,
- * each in its own file: raw IP sockets (raw_ip.c), AF_PACKET transmit (packet_tx.c) and netlink
- * requests (netlink.c).
+ * each in its own file: raw IP sockets (raw_ip.c), AF_PACKET transmit (packet_tx.c), netlink
+ * requests (netlink.c) and the packet engine's AF_PACKET rings (packet_ring.c).
  */
 #include <node_api.h>
 
 #include "netlink.h"
+#include "packet_ring.h"
 #include "packet_tx.h"
 #include "raw_ip.h"
 
@@ -21,6 +22,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"nlOpen", NULL, tsvs_nl_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"nlRequest", NULL, tsvs_nl_request, NULL, NULL, NULL, napi_enumerable, NULL},
       {"nlClose", NULL, tsvs_nl_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ringOpen", NULL, tsvs_ring_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ringSend", NULL, tsvs_ring_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ringStats", NULL, tsvs_ring_stats, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ringClose", NULL, tsvs_ring_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_value abi;
   napi_create_int32(env, 1, &abi);

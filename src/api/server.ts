@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from '../core/ports.js';
 import type { ControlPlane } from '../engine/control-plane.js';
 import { errorBody } from './errors.js';
 import { apiError, route, type ApiResponse, type BodyReader } from './routes.js';
+import { serveObservability } from './dashboard.js';
 
 /** Large enough for an `ipvsadm -R` of tens of thousands of rules in one request. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -87,6 +88,8 @@ function authorized(req: IncomingMessage, digest: Buffer): boolean {
 async function serve(control: ControlPlane, req: IncomingMessage, res: ServerResponse, limit: number, log: Logger, token: Buffer | null): Promise<void> {
   let response: ApiResponse;
   try {
+    // The dashboard, /metrics, /v1/status and the event stream (not JSON-in/JSON-out).
+    if (serveObservability(control, req, res, token === null || authorized(req, token))) return;
     if (token && !authorized(req, token)) response = apiError('UNAUTHORIZED', 'missing or wrong bearer token', { 'www-authenticate': 'Bearer' });
     else response = await route(control, req.method ?? 'GET', req.url ?? '/', bodyReader(req, limit));
   } catch (e) {

@@ -26,6 +26,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   run: async () => (await import('./run.js')).run,
   lint: async () => (await import('./lint.js')).lintCommand,
   vrrp: async () => (await import('./vrrp.js')).vrrpCommand,
+  status: async () => (await import('./status.js')).statusCommand,
+  realserver: async () => (await import('./realserver.js')).realserverCommand,
 };
 
 export async function main(argv: string[], invokedAs = 'tsvs'): Promise<number> {

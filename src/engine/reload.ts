@@ -5,6 +5,7 @@
  * are about diagnostics.
  */
 import type { Op } from '../core/ops.js';
+import type { KeepalivedConfig } from '../lang/keepalived/model.js';
 import { silentLogger, type Logger } from '../core/ports.js';
 import { desiredFromOps, diffState, NOTHING_OWNED, ownershipOf, type Ownership } from './diff.js';
 import type { Director, OpOutcome } from './director.js';
@@ -19,6 +20,11 @@ export interface ConfigLoad {
   readonly fatal: boolean;
   /** The desired state as operations (add-service, add-dest, set-timeouts, start-daemon). */
   readonly ops: readonly Op[];
+  /**
+   * The parsed keepalived.conf these operations come from, for the parts that need more than the
+   * IPVS state (health checking); absent or null when the source has none (fatal, ipvsadm rules).
+   */
+  readonly model?: KeepalivedConfig | null;
 }
 
 export type ConfigSource = () => ConfigLoad | Promise<ConfigLoad>;

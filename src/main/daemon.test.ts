@@ -78,9 +78,6 @@ test('start, serve, reload (applied and refused), stop: socket and pid file clea
 });
 
 test('an unusable configuration or a busy socket stops the start-up (and leaves no pid file)', async () => {
-  await assert.rejects(startDaemon({ version: '1', engine: 'packet', logger: memoryLogger([]), socketPath: join(dir, 'd0.sock'), config: null }), {
-    message: "engine 'packet' is not available yet; use --engine proxy",
-  });
   const base = { version: '1', engine: 'proxy' as const, logger: memoryLogger([]) };
   await assert.rejects(
     startDaemon({ ...base, socketPath: join(dir, 'd2.sock'), config: { file: '/x.conf', source: () => ({ messages: ["Config files missing '/x.conf'."], errors: 1, fatal: true, ops: [] }) } }),

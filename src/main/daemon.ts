@@ -4,8 +4,8 @@
  * knows both the engine and the adapters.
  *
  * The data plane: `--engine proxy` (the socket proxy of src/adapters/proxy, with the core's
- * connection engine doing IPVS's scheduling and accounting). `--engine packet` is refused until the
- * packet engine exists.
+ * connection engine doing IPVS's scheduling and accounting), or `--engine packet` (AF_PACKET
+ * frames through src/core/forward: DR, NAT and TUN as each real server's lb_kind says).
  */
 import { ApiServer, type TcpListen } from '../api/server.js';
 import { NodeClock } from '../adapters/node-clock.js';
@@ -17,11 +17,14 @@ import { ConfigReloader, type ConfigSource, type ReloadReport } from '../engine/
 import { claimPidFile, removePidFile } from './pid-file.js';
 import { ProxyDataplane } from '../adapters/proxy/index.js';
 import { ConnEngine } from '../core/conn/engine.js';
+import { PacketDataplane } from '../adapters/packet/dataplane.js';
+import { loadRingAddon } from '../adapters/packet/native-ring.js';
+import { runCommand } from '../adapters/packet/system.js';
 // Health checking (issue 5): see "Health checking" at the end of this file.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { configFileIo } from '../adapters/config-files.js';
-import { createProbeFactory, InterfaceAddresses, NotifyCommands, ScriptUsers } from '../adapters/checkers/index.js';
+import { createProbeFactory, InterfaceAddresses, NotifyCommands, ScriptUsers, TrackFileWatcher } from '../adapters/checkers/index.js';
 import { SeededRng } from '../core/rng.js';
 import { HealthMonitor } from '../engine/health/monitor.js';
 import { HealthReloader, type ModelSource } from '../engine/health/reloader.js';
@@ -30,6 +33,10 @@ import { parseKeepalivedConfig } from '../lang/keepalived/parse.js';
 import { idleVrrpStatus, startVrrpRuntime, type VrrpRuntime } from '../adapters/vrrp/runtime.js';
 import type { VrrpStatusSource } from '../api/vrrp-routes.js';
 import type { KeepalivedConfig } from '../lang/keepalived/model.js';
+// Observability (issue 9): see "Observability" at the end of this file.
+import { healthReport, Observability, reloadEvents } from '../engine/events.js';
+import type { ObservabilitySource } from '../api/events.js';
+import { vrrpStatusOf } from '../api/vrrp-routes.js';
 
 export type EngineName = 'proxy' | 'packet';
 
@@ -67,11 +74,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const director = new Director({ clock, timers: clock, logger: log });
   await startDataplane(opts.engine, director, clock, log);
 
-  const health = startHealth(director, clock, log);
+  const obs: Observability = new Observability({
+    timers: clock,
+    wallNow: () => Date.now(),
+    sources: { vrrp: () => vrrpStatusOf(control), problems: () => director.dataplaneInfo().problems },
+  });
+  const health = startHealth(director, clock, log, obs);
   const reloader = opts.config ? healthReloader(director, health, opts.config, log) : null;
   if (opts.config && reloader) {
     log.info(`Configuration file ${opts.config.file}`);
     const first = await reloader.load('lenient');
+    for (const e of reloadEvents(first, true)) obs.log.record(e);
     if (!first.ok) throw new StartupError(`cannot use the configuration ${opts.config.file}: ${first.messages.at(-1) ?? first.refused}`);
   } else {
     log.info('no configuration file: virtual services come only from `tsvs adm` and the API');
@@ -86,6 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   });
   let vrrp: VrrpRuntime | null = null;
   Object.assign(control, vrrpControl(control, () => vrrp, opts.config));
+  Object.assign(control, observedControl(control, obs, health));
   let api: ApiServer;
   try {
     api = await ApiServer.start({
@@ -102,6 +116,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   log.info(`control API listening on ${opts.socketPath}${opts.tcp ? ` and ${opts.tcp.host}:${api.tcpPort}` : ''}`);
   director.start();
   if (opts.config) vrrp = await startVrrp(opts.config, clock, log);
+  obs.start();
   log.info('Startup complete');
 
   let stopping: Promise<void> | null = null;
@@ -117,6 +132,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     stop: () =>
       (stopping ??= (async () => {
         log.info('Stopping');
+        obs.stop();
         await vrrp?.stop();
         await api.close();
         await health.stop();
@@ -134,6 +150,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
 // services opens its listeners.
 
 async function startDataplane(engine: EngineName, director: Director, clock: NodeClock, log: Logger): Promise<void> {
+  if (engine === 'packet') return startPacketDataplane(director, clock, log);
   if (engine !== 'proxy') throw new StartupError(`engine '${engine}' is not available yet; use --engine proxy`);
   const conns = new ConnEngine(director.ipvs);
   const proxy = new ProxyDataplane(director.ipvs, conns, clock, clock, log, {});
@@ -141,12 +158,26 @@ async function startDataplane(engine: EngineName, director: Director, clock: Nod
   log.info(`engine 'proxy': virtual services are carried by the socket proxy`);
 }
 
+/**
+ * `--engine packet` (issue 7): AF_PACKET rings and the pure forwarding path; each destination is
+ * carried by its own forwarding method (lb_kind DR, NAT or TUN). Needs root and the native addon.
+ */
+async function startPacketDataplane(director: Director, clock: NodeClock, log: Logger): Promise<void> {
+  const ring = loadRingAddon();
+  if (!ring.ok) throw new StartupError(`engine 'packet': ${ring.reason}`);
+  if (process.getuid?.() !== 0) throw new StartupError(`engine 'packet' needs root (AF_PACKET sockets and nftables)`);
+  const conns = new ConnEngine(director.ipvs);
+  const packet = new PacketDataplane(director.ipvs, conns, clock, log, { addon: ring.addon, run: runCommand });
+  await director.attachDataplane(packet, () => conns.views(clock.now()));
+  log.info(`engine 'packet': virtual services are carried by AF_PACKET frames (DR, NAT, TUN per real server)`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Health checking (issue 5): the checkers of keepalived.conf run on the node clock with the
 // adapters of src/adapters/checkers; every (re)load goes through the health-aware reloader so
 // that a reload and the health state compose (a real server health took out stays out).
 
-function startHealth(director: Director, clock: NodeClock, log: Logger): HealthMonitor {
+function startHealth(director: Director, clock: NodeClock, log: Logger, obs: Observability): HealthMonitor {
   const scriptUsers = new ScriptUsers(log);
   return new HealthMonitor({
     director,
@@ -157,20 +188,20 @@ function startHealth(director: Director, clock: NodeClock, log: Logger): HealthM
     probes: createProbeFactory({ clock, timers: clock, logger: log }, scriptUsers),
     commands: new NotifyCommands(clock, log, scriptUsers),
     addresses: new InterfaceAddresses(clock),
+    trackFiles: new TrackFileWatcher(log),
+    checked: (c, r, ms, wasAlive) => obs.health.checked(c, r, ms, wasAlive),
     // No `applied` hook needed: every batch the monitor applies through the director syncs the data plane.
   });
 }
 
 /**
- * The reloader with the configuration's model. The model is read with the same file reader and
- * config id as keepalivedSource (the load itself still comes from `config.source`).
+ * The reloader with the configuration's model, which the source reads with each load
+ * (keepalivedSource); a source without a model runs no checkers.
  */
 function healthReloader(director: Director, health: HealthMonitor, config: NonNullable<DaemonOptions['config']>, log: Logger): ConfigReloader {
-  const configId = config.configId ?? hostname().split('.')[0] ?? '';
   const source: ModelSource = async () => {
     const load = await config.source();
-    const model = load.fatal ? null : parseKeepalivedConfig(config.file, { ...configFileIo, configId }).model;
-    return { load, model };
+    return { load, model: load.fatal ? null : (load.model ?? null) };
   };
   return new HealthReloader({ director, source, health, logger: log });
 }
@@ -200,6 +231,27 @@ function vrrpControl(control: ControlPlane, vrrp: () => VrrpRuntime | null, conf
       const r = await reload();
       const running = vrrp();
       if (r.ok && running && config) await running.reload(vrrpModel(config));
+      return r;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observability (issue 9): the event log (VRRP and data-plane changes compared every 500 ms,
+// health transitions from the monitor's `checked` hook, reloads here) behind GET /v1/events,
+// /v1/status, /metrics and the dashboard.
+
+function observedControl(control: ControlPlane, obs: Observability, health: HealthMonitor): Partial<ControlPlane> & { observability: ObservabilitySource } {
+  const reload = control.reload;
+  return {
+    observability: {
+      events: obs.log,
+      healthReport: () => healthReport(health.current, obs.health),
+      pollStatus: () => obs.watch.poll(),
+    },
+    reload: async () => {
+      const r = await reload();
+      for (const e of reloadEvents(r, false)) obs.log.record(e);
       return r;
     },
   };

@@ -82,3 +82,19 @@ test('configTest prints error diagnostics located, with keepalived -t exit statu
   assert.equal(configTest(join(dir, 'none.conf'), 'lvs1', (t) => out.push(t)), EXIT_CONFIG_MISSING);
   assert.deepEqual(out, [`Config files missing '${join(dir, 'none.conf')}'.\n`]);
 });
+
+test('keepalivedSource gives the parsed model with each load, none for a missing file', async () => {
+  const file = join(dir, 'model.conf');
+  writeFileSync(file, 'track_file tf {\n  file /run/tf\n}\nvirtual_server 10.0.0.1 80 {\n  lvs_sched rr\n  lvs_method NAT\n  protocol TCP\n  real_server 10.0.0.2 80 {\n    FILE_CHECK {\n      track_file tf\n    }\n  }\n}\n');
+  const source = keepalivedSource(file, 'lvs1', silentLogger);
+  const load = await source();
+  assert.equal(load.fatal, false);
+  assert.deepEqual(load.model?.files, [file]);
+  assert.deepEqual(load.model?.trackFiles.map((t) => [t.name, t.path, t.weight]), [['tf', '/run/tf', 1]]);
+  assert.deepEqual(load.model?.virtualServers[0]!.realServers[0]!.checkers.map((c) => c.type), ['FILE_CHECK']);
+  // The next load reads the file again.
+  writeFileSync(file, '');
+  assert.deepEqual((await source()).model?.virtualServers, []);
+  const missing = await keepalivedSource(join(dir, 'gone.conf'), 'lvs1', silentLogger)();
+  assert.deepEqual([missing.fatal, missing.model], [true, null]);
+});

@@ -34,7 +34,7 @@ interface Reading {
 }
 
 function read(file: string, configId: string): Reading {
-  if (readConfigFile(file) === null) return { load: { messages: [missingMessage(file)], errors: 1, fatal: true, ops: [] }, diagnostics: [] };
+  if (readConfigFile(file) === null) return { load: { messages: [missingMessage(file)], errors: 1, fatal: true, ops: [], model: null }, diagnostics: [] };
   const { model, diagnostics } = parseKeepalivedConfig(file, { ...configFileIo, configId });
   const shown = diagnostics.filter((d) => d.severity !== 'info');
   return {
@@ -43,12 +43,16 @@ function read(file: string, configId: string): Reading {
       errors: diagnostics.filter((d) => d.severity === 'error').length,
       fatal: false,
       ops: toIpvsOps(model),
+      model,
     },
     diagnostics,
   };
 }
 
-/** The reloader's source: every call re-reads the file. Notes (info) go to the detail log. */
+/**
+ * The reloader's source: every call re-reads the file, and gives its operations with the model
+ * they come from (health checking reads the model). Notes (info) go to the detail log.
+ */
 export function keepalivedSource(file: string, configId: string, logger: Logger): ConfigSource {
   return () => {
     logger.debug(`Opening file '${file}'.`);

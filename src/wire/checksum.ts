@@ -42,3 +42,9 @@ export function adjustChecksum(checksum: number, oldWord: number, newWord: numbe
   const sum = (~checksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff);
   return finishChecksum(sum);
 }
+
+/** RFC 1624 eqn. 3 for a 32-bit field (an IPv4 address in a pseudo-header): two word updates at once. */
+export function adjustChecksum32(checksum: number, oldValue: number, newValue: number): number {
+  const sum = (~checksum & 0xffff) + (~(oldValue >>> 16) & 0xffff) + (~oldValue & 0xffff) + ((newValue >>> 16) & 0xffff) + (newValue & 0xffff);
+  return finishChecksum(sum);
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +25,9 @@ test('a tracked file is followed through writes, renames and removal', async () 
   const path = join(dir, 'weight');
   writeFileSync(path, '5\n');
   const lines: string[] = [];
-  const files = new TrackFileWatcher(new Map([['tf', { path, weight: 1, reverse: false }]]), memoryLogger(lines));
-  assert.deepEqual(files.resolve('tf'), { path, weight: 1, reverse: false });
-  assert.equal(files.resolve('other'), null);
+  const files = new TrackFileWatcher(memoryLogger(lines));
   assert.equal(files.read(path), 5);
+  assert.equal(files.read(join(dir, 'missing')), 0);
   const seen: number[] = [];
   const stop = files.watch(path, (v) => seen.push(v));
   const settle = () => new Promise((r) => setTimeout(r, 150));
@@ -46,6 +45,29 @@ test('a tracked file is followed through writes, renames and removal', async () 
   await settle();
   assert.deepEqual(seen, [9, -3, 0]);
   assert.deepEqual(lines, [`Invalid number 99999999999 read from ${path} - ignoring`]);
+});
+
+test('init_file: creates a missing file; overwrite replaces a regular file, except on a reload', () => {
+  const files = new TrackFileWatcher(memoryLogger([]));
+  const path = join(dir, 'init');
+  const text = () => readFileSync(path, 'utf8');
+  assert.equal(files.initialise(path, -3, false, false), 'written');
+  assert.equal(text(), '-3\n');
+  assert.equal(files.initialise(path, 7, false, false), 'kept');
+  assert.equal(text(), '-3\n');
+  assert.equal(files.initialise(path, 7, true, true), 'kept');
+  assert.equal(text(), '-3\n');
+  assert.equal(files.initialise(path, 7, true, false), 'written');
+  assert.equal(text(), '7\n');
+  // A reload still creates a file that is missing.
+  unlinkSync(path);
+  assert.equal(files.initialise(path, 2, true, true), 'written');
+  assert.equal(text(), '2\n');
+  // keepalived writes only regular files, and reports what it cannot write.
+  assert.equal(files.initialise(dir, 1, true, false), 'not-regular');
+  assert.equal(files.initialise(join(dir, 'no-such-dir', 'f'), 1, false, false), 'failed');
+  // No temporary file is left behind.
+  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('init')), ['init']);
 });
 
 test('local addresses: loopback is seen; a change is reported as +1 / -1', () => {

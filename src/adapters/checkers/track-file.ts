@@ -2,12 +2,15 @@
  * The files FILE_CHECK follows (keepalived's track_file, trackers/track_file.c): the value is
  * the number at the start of the file as strtol(…, 0) reads it (decimal, 0x hex, 0 octal); a
  * missing or empty file is 0; a value outside the 32-bit range is ignored. Changes are picked up
- * from directory notifications (inotify through fs.watch), as keepalived does.
+ * from directory notifications (inotify through fs.watch), as keepalived does. init_file writes
+ * through a temporary file renamed into place (keepalived's fopen_safe), so a reader never sees
+ * a half-written value.
  */
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../../core/ports.js';
-import type { TrackFileSpec, TrackFiles } from '../../engine/health/ports.js';
+import type { TrackFileInit, TrackFiles } from '../../engine/health/ports.js';
 
 /** strtol(text, NULL, 0) with keepalived's range check; null when the number is out of range. */
 export function parseTrackValue(text: string): number | null {
@@ -19,14 +22,46 @@ export function parseTrackValue(text: string): number | null {
   return value < -2147483648 || value > 2147483648 ? null : value;
 }
 
-export class TrackFileWatcher implements TrackFiles {
-  constructor(
-    private readonly files: ReadonlyMap<string, TrackFileSpec>,
-    private readonly logger: Logger,
-  ) {}
+/** Write `text` to `path` atomically: a new file (mode 0666 less the umask) renamed over it. */
+function replaceFile(path: string, text: string): void {
+  const tmp = `${path}${randomBytes(4).toString('hex')}`;
+  const fd = openSync(tmp, 'wx', 0o666);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    unlinkSync(tmp);
+    throw e;
+  }
+}
 
-  resolve(name: string): TrackFileSpec | null {
-    return this.files.get(name) ?? null;
+export class TrackFileWatcher implements TrackFiles {
+  constructor(private readonly logger: Logger) {}
+
+  initialise(path: string, value: number, overwrite: boolean, reload: boolean): TrackFileInit {
+    let regular: boolean | null = null;
+    try {
+      regular = statSync(path).isFile();
+    } catch {
+      // Missing (or not reachable): create it.
+    }
+    if (regular !== null) {
+      if (!overwrite) return 'kept';
+      if (!regular) return 'not-regular';
+      // Don't overwrite a file on reload.
+      if (reload) return 'kept';
+    }
+    try {
+      replaceFile(path, `${value}\n`);
+      return 'written';
+    } catch (e) {
+      this.logger.debug(`init_file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+      return 'failed';
+    }
   }
 
   read(path: string): number {

@@ -34,7 +34,7 @@ export type CheckerVariant =
   | { readonly kind: 'http'; readonly paths: readonly string[]; readonly fastRecovery: boolean }
   /** MISC_CHECK: an exit status or a signal; `dynamic` turns statuses 2..255 into weights. */
   | { readonly kind: 'misc'; readonly dynamic: boolean; readonly program: string }
-  /** FILE_CHECK: driven by the tracked file's value, not by runs. */
+  /** FILE_CHECK: driven by the value in the tracked file (`file`: its path), not by runs. */
   | { readonly kind: 'file'; readonly file: string; readonly weight: number; readonly reverse: boolean };
 
 export interface CheckerSpec {

@@ -14,7 +14,7 @@ export interface LoopHost {
   readonly clock: Clock;
   readonly timers: Timers;
   /** Apply a result to the checker; returns when to run next. */
-  result(checker: CheckerRuntime, r: CheckResult): NextRun;
+  result(checker: CheckerRuntime, r: CheckResult, startedAt?: number): NextRun;
   /** A run started `lateMs` after it was due. */
   started?(lateMs: number): void;
 }
@@ -93,7 +93,7 @@ export class CheckLoop {
     this.retired?.close();
     this.retired = null;
     if (this.stopped) return;
-    const next = this.host.result(this.checker, r);
+    const next = this.host.result(this.checker, r, this.startedAt);
     const now = this.host.clock.now();
     this.arm(next.from === 'start' ? this.startedAt + next.delayMs - now : next.delayMs);
   }

@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import { memoryFiles } from '../../lang/keepalived/memory-files.js';
 import { parseKeepalivedConfig } from '../../lang/keepalived/parse.js';
 import { healthModel } from './from-model.js';
-import type { TrackFiles } from './ports.js';
 
-function model(text: string, files: TrackFiles | null = null) {
+function model(text: string, followFiles = false) {
   const { model: m } = parseKeepalivedConfig('/k.conf', { ...memoryFiles({ '/k.conf': text }), configId: 'x' });
-  return healthModel(m, files);
+  return healthModel(m, followFiles);
 }
 
 const CONF = `global_defs {
@@ -68,16 +67,27 @@ test('names, identities and commands as keepalived writes them', () => {
   assert.deepEqual([...m.byService.entries()], [['tcp|10.0.0.100|80', 'tcp|10.0.0.100|80'], ['fwm|4|7', 'fwm|4|7']]);
 });
 
-test('BFD_CHECK and a FILE_CHECK without a known file are left out, with a reason', () => {
+test('BFD_CHECK, and FILE_CHECK where files are not followed, are left out with a reason', () => {
   const m = model(CONF);
   assert.deepEqual(m.spec.virtualServers[0]!.realServers[0]!.checkers.map((c) => c.type), ['TCP_CHECK']);
   assert.deepEqual(m.problems, [
     'BFD_CHECK for service [10.0.0.1]:tcp:8080 of VS [10.0.0.100]:tcp:80 ignored: BFD_CHECK is not supported by tsvs',
-    'FILE_CHECK for service [10.0.0.1]:tcp:8080 of VS [10.0.0.100]:tcp:80 ignored: track_file tf has no file known to tsvs',
+    'FILE_CHECK for service [10.0.0.1]:tcp:8080 of VS [10.0.0.100]:tcp:80 ignored: track files are not followed by this health monitor',
   ]);
-  const files: TrackFiles = { resolve: (n) => (n === 'tf' ? { path: '/run/tf', weight: 1, reverse: false } : null), read: () => 0, watch: () => () => undefined };
-  const withFile = model(CONF, files).spec.virtualServers[0]!.realServers[0]!.checkers;
-  assert.deepEqual(withFile[1]!.variant, { kind: 'file', file: 'tf', weight: 5, reverse: true });
+  const withFile = model(CONF, true);
+  assert.deepEqual(withFile.problems, ['BFD_CHECK for service [10.0.0.1]:tcp:8080 of VS [10.0.0.100]:tcp:80 ignored: BFD_CHECK is not supported by tsvs']);
+  assert.deepEqual(withFile.spec.virtualServers[0]!.realServers[0]!.checkers[1]!.variant, { kind: 'file', file: '/run/tf', weight: 5, reverse: true });
+});
+
+test('FILE_CHECK: without a weight of its own it takes the track_file block\'s weight and direction; weight 0 is its own', () => {
+  const text = (block: string, check: string) => `track_file tf {\n  file /run/tf\n${block}}\ntrack_file tf {\n  file /run/second\n}\n` +
+    `virtual_server 10.0.0.100 80 {\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n  real_server 10.0.0.1 80 {\n    FILE_CHECK {\n      track_file tf\n${check}    }\n  }\n}\n`;
+  const variant = (block: string, check: string) => model(text(block, check), true).spec.virtualServers[0]!.realServers[0]!.checkers[0]!.variant;
+  // The first block of a name is the one used; its default weight is 1.
+  assert.deepEqual(variant('', ''), { kind: 'file', file: '/run/tf', weight: 1, reverse: false });
+  assert.deepEqual(variant('  weight -4 reverse\n', ''), { kind: 'file', file: '/run/tf', weight: -4, reverse: true });
+  assert.deepEqual(variant('  weight -4 reverse\n', '      weight 3\n'), { kind: 'file', file: '/run/tf', weight: 3, reverse: false });
+  assert.deepEqual(variant('  weight -4 reverse\n', '      weight 0\n'), { kind: 'file', file: '/run/tf', weight: 0, reverse: false });
 });
 
 test('a checker keeps its identity when only timing or alpha changes, not when its port does', () => {

@@ -6,9 +6,8 @@
  */
 import type { CheckerSpec, CheckerVariant, HealthSpec, NotifyCommand, RealServerSpec, VirtualServerSpec } from '../../core/health/spec.js';
 import { serviceKeyString, type ServiceKey } from '../../core/model.js';
-import type { Checker, KeepalivedConfig, RealServer, Script, VirtualServer } from '../../lang/keepalived/model.js';
+import type { Checker, KeepalivedConfig, RealServer, Script, TrackFile, VirtualServer } from '../../lang/keepalived/model.js';
 import { serviceKey } from '../../lang/keepalived/to-ops.js';
-import type { TrackFiles } from './ports.js';
 
 export interface VsEntry {
   readonly vs: VirtualServer;
@@ -58,18 +57,27 @@ export function checkerIdentity(c: Checker): string {
   );
 }
 
-function variant(c: Checker, files: TrackFiles | null): CheckerVariant | string {
+/**
+ * FILE_CHECK: the track_file block it names (the first of that name, as keepalived finds it); a
+ * FILE_CHECK without a weight of its own takes the block's weight and direction (check_file.c
+ * file_end_handler).
+ */
+function fileVariant(c: Extract<Checker, { type: 'FILE_CHECK' }>, files: readonly TrackFile[] | null): CheckerVariant | string {
+  if (!files) return 'track files are not followed by this health monitor';
+  const f = files.find((t) => t.name === c.trackFile);
+  if (!f) return `track_file ${c.trackFile} not found`;
+  return { kind: 'file', file: f.path, weight: c.weight ?? f.weight, reverse: c.weight !== null ? c.reverse : f.reverse };
+}
+
+function variant(c: Checker, files: readonly TrackFile[] | null): CheckerVariant | string {
   switch (c.type) {
     case 'HTTP_GET':
     case 'SSL_GET':
       return { kind: 'http', paths: c.urls.map((u) => u.path), fastRecovery: c.fastRecovery };
     case 'MISC_CHECK':
       return { kind: 'misc', dynamic: c.dynamic, program: c.script.args[0] ?? c.script.text };
-    case 'FILE_CHECK': {
-      const f = files?.resolve(c.trackFile) ?? null;
-      if (!f) return `track_file ${c.trackFile} has no file known to tsvs`;
-      return { kind: 'file', file: c.trackFile, weight: c.weight ?? f.weight, reverse: c.weight !== null ? c.reverse : f.reverse };
-    }
+    case 'FILE_CHECK':
+      return fileVariant(c, files);
     case 'BFD_CHECK':
       return 'BFD_CHECK is not supported by tsvs';
     default:
@@ -97,7 +105,9 @@ function vsId(vs: VirtualServer, groupSeq: number): string {
   return `${vs.protocol ?? ''}|${vs.address}|${vs.port}`;
 }
 
-export function healthModel(model: KeepalivedConfig, files: TrackFiles | null): HealthModel {
+/** The health model of a configuration; `followFiles` false leaves FILE_CHECKs out (with a problem each). */
+export function healthModel(model: KeepalivedConfig, followFiles: boolean): HealthModel {
+  const files = followFiles ? model.trackFiles : null;
   const byId = new Map<string, VsEntry>();
   const byService = new Map<string, string>();
   const problems: string[] = [];

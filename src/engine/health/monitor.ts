@@ -37,7 +37,7 @@ export interface HealthMonitorOptions {
   readonly logger: Logger;
   readonly probes: ProbeFactory;
   readonly commands: CommandRunner;
-  /** FILE_CHECK's files; without it FILE_CHECKs are ignored (with a log line). */
+  /** The files of track_file blocks (FILE_CHECK, init_file); without it FILE_CHECKs are ignored (with a log line). */
   readonly trackFiles?: TrackFiles;
   /** Local addresses for ha_suspend; without it every virtual server counts as present. */
   readonly addresses?: AddressWatch;
@@ -45,6 +45,8 @@ export interface HealthMonitorOptions {
   readonly applied?: () => void;
   /** Called when a check starts, with how late it is (benchmarks). */
   readonly started?: (lateMs: number) => void;
+  /** Called after a check result was applied, with how long the check ran and whether the real server was alive before (metrics, the event log). */
+  readonly checked?: (checker: CheckerRuntime, result: CheckResult, durationMs: number, wasAlive: boolean) => void;
 }
 
 /** A plan for the next configuration: its operations, to be committed or discarded. */
@@ -70,9 +72,11 @@ export class HealthMonitor {
     this.loopHost = {
       clock: opts.clock,
       timers: opts.timers,
-      result: (c: CheckerRuntime, r: CheckResult): NextRun => {
+      result: (c: CheckerRuntime, r: CheckResult, startedAt?: number): NextRun => {
+        const wasAlive = c.rs.alive;
         const outcome = this.state!.result(c, r);
         this.carryOut(outcome.effects, true);
+        if (startedAt !== undefined) this.opts.checked?.(c, r, opts.clock.now() - startedAt, wasAlive);
         return outcome.next;
       },
       started: (late: number) => this.opts.started?.(late),
@@ -89,17 +93,29 @@ export class HealthMonitor {
     return this.loops.get(c);
   }
 
-  /** Plan health for a configuration whose start-up operations are `ops`. Nothing changes until commit. */
+  /**
+   * Plan health for a configuration whose start-up operations are `ops`. Nothing changes until
+   * commit, except that init_file writes its track files now, as keepalived does while reading.
+   */
   plan(config: KeepalivedConfig | null, ops: readonly Op[]): PendingHealth {
-    const model = config ? healthModel(config, this.opts.trackFiles ?? null) : EMPTY_MODEL;
+    const files = this.opts.trackFiles;
+    if (config && files) this.initialiseFiles(files, config.trackFiles);
+    const model = config ? healthModel(config, files !== undefined) : EMPTY_MODEL;
     const plan = planHealth(this.state, model.spec, {
-      fileValue: (name) => {
-        const f = this.opts.trackFiles?.resolve(name);
-        return f ? this.opts.trackFiles!.read(f.path) : 0;
-      },
+      fileValue: (path) => files?.read(path) ?? 0,
       addressCount: (vsId) => this.addressCount(model, vsId),
     });
     return { ops: withHealth(ops, plan.state, model), commit: () => this.commit(model, plan) };
+  }
+
+  /** init_file of every track_file block (whether or not a FILE_CHECK uses it, as keepalived). */
+  private initialiseFiles(files: TrackFiles, blocks: KeepalivedConfig['trackFiles']): void {
+    for (const t of blocks) {
+      if (!t.init) continue;
+      const r = files.initialise(t.path, t.init.value, t.init.overwrite, this.state !== null);
+      if (r === 'not-regular') this.opts.logger.error(`Cannot initialise track file ${t.name} - it is not a regular file`);
+      else if (r === 'failed') this.opts.logger.error(`Unable to initialise track file ${t.name}`);
+    }
   }
 
   private addressCount(model: HealthModel, vsId: string): number {
@@ -148,13 +164,16 @@ export class HealthMonitor {
 
   private watchFile(c: CheckerRuntime): void {
     const v = c.spec.variant;
-    const f = v.kind === 'file' ? this.opts.trackFiles?.resolve(v.file) : null;
-    if (!f) return;
-    const stop = this.opts.trackFiles!.watch(f.path, (value) => {
+    const files = this.opts.trackFiles;
+    if (v.kind !== 'file' || !files) return;
+    const stop = files.watch(v.file, (value) => {
       if (this.stopped || this.files.get(c) === undefined) return;
       this.carryOut(this.state!.fileChanged(c, value), true);
     });
     this.files.set(c, stop);
+    // A write between the plan's reading and the watch's start would otherwise go unnoticed.
+    const now = files.read(v.file);
+    if (now !== c.fileStatus) this.carryOut(this.state!.fileChanged(c, now), true);
   }
 
   /** ha_suspend: follow the addresses of virtual servers that use it. */

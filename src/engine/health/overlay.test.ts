@@ -47,7 +47,7 @@ const show = (ops: readonly Op[]): string[] =>
 
 function setup() {
   const { model } = parseKeepalivedConfig('/k.conf', { ...memoryFiles({ '/k.conf': TEXT }), configId: 'x' });
-  const hm = healthModel(model, null);
+  const hm = healthModel(model, false);
   const plan = planHealth(null, hm.spec, { fileValue: () => 0, addressCount: () => 1 });
   return { model, hm, plan };
 }

@@ -35,22 +35,20 @@ export interface CommandRunner {
   run(command: NotifyCommand, timeoutMs: number): Promise<void>;
 }
 
-/** A track_file block as FILE_CHECK uses it. */
-export interface TrackFileSpec {
-  readonly path: string;
-  /** The block's own weight (used when the FILE_CHECK gives none; keepalived's default is 1). */
-  readonly weight: number;
-  readonly reverse: boolean;
-}
+/** What init_file did: wrote the value, left an existing file alone, or could not write. */
+export type TrackFileInit = 'written' | 'kept' | 'not-regular' | 'failed';
 
-/** The files FILE_CHECK follows. */
+/** The files FILE_CHECK follows, by path (the configuration's track_file blocks name them). */
 export interface TrackFiles {
-  /** The track_file block of that name, or null when it is not known. */
-  resolve(name: string): TrackFileSpec | null;
   /** The file's current value (0 when missing, empty or not a number, as keepalived reads it). */
   read(path: string): number;
   /** Call `changed` with the new value whenever the file changes; returns the way to stop. */
   watch(path: string, changed: (value: number) => void): () => void;
+  /**
+   * init_file (track_file.c track_file_end_handler): write `value` when the file does not exist;
+   * with `overwrite` also over an existing regular file, except on a reload.
+   */
+  initialise(path: string, value: number, overwrite: boolean, reload: boolean): TrackFileInit;
 }
 
 /** Addresses configured on this host (ha_suspend). */

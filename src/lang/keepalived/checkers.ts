@@ -10,6 +10,7 @@ import type { CheckerType } from './model.js';
 import { readInt, readUnsigned } from './numbers.js';
 import { type CheckerDraft, type ConnDraft, type ParseState, last } from './state.js';
 import type { Block, Call, Keyword } from './table.js';
+import { findTrackFile } from './track_file.js';
 
 type C = CheckerDraft;
 const UINT_MAX = 4294967295;
@@ -217,7 +218,7 @@ export function checkerKeywords(s: ParseState): Keyword<unknown>[] {
     checkerBlock(s, 'FILE_CHECK', [
       words<C>('track_file', (ch, c) => {
         const n = c.arg(1);
-        if (!s.trackFileNames.includes(n)) return c.error('not-found', `track_file ${n} not found`, 1, 'define it first in a top-level track_file block');
+        if (!findTrackFile(s, n)) return c.error('not-found', `track_file ${n} not found`, 1, 'define it first in a top-level track_file block');
         ch.trackFile = n;
       }, { maxWords: 2 }),
       words<C>('weight', (ch, c) => {

@@ -21,8 +21,25 @@ export interface KeepalivedConfig {
   readonly vrrpInstances: readonly VrrpInstance[];
   readonly virtualServerGroups: readonly VirtualServerGroup[];
   readonly virtualServers: readonly VirtualServer[];
-  /** Root-level blocks parsed only for structure (static_ipaddress, track_file, bfd_instance, ...). */
+  /** track_file blocks (and vrrp_track_file), in order; FILE_CHECK and track_file entries name them. */
+  readonly trackFiles: readonly TrackFile[];
+  /** Root-level blocks parsed only for structure (static_ipaddress, bfd_instance, garp_group, ...). */
   readonly otherBlocks: readonly OtherBlock[];
+}
+
+/** track_file NAME { } (keepalived 2.2.7 trackers/track_file.c): a number kept in a file. */
+export interface TrackFile {
+  readonly name: string;
+  readonly path: string;
+  /** Multiplies the file's value (default 1); 0: a non-zero value is a fault. */
+  readonly weight: number;
+  readonly reverse: boolean;
+  /**
+   * init_file: write `value` to the file when it does not exist, or with `overwrite` also when it
+   * does (but not on a reload); null: leave the file alone.
+   */
+  readonly init: { readonly value: number; readonly overwrite: boolean } | null;
+  readonly loc: Loc;
 }
 
 export interface OtherBlock {

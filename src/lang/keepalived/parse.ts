@@ -15,6 +15,7 @@ import { type GlobalDefs, type KeepalivedConfig, deepFreeze } from './model.js';
 import { rootBlock } from './root.js';
 import { checkScriptSecurity } from './security.js';
 import type { GlobalDraft, ParseState } from './state.js';
+import { completeTrackFiles } from './track_file.js';
 
 export interface ParseOptions {
   /** File contents, or null when the file cannot be read. */
@@ -84,7 +85,7 @@ function run(path: string, opts: ParseOptions, sink: DiagnosticSink, texts: Map<
     new DiagnosticSink(sink.items),
   );
   const state: ParseState = {
-    sink, global: newGlobal(), scripts: [], syncGroups: [], instances: [], vsGroups: [], servers: [], otherBlocks: [], trackFileNames: [],
+    sink, global: newGlobal(), scripts: [], syncGroups: [], instances: [], vsGroups: [], servers: [], otherBlocks: [], trackFiles: [],
     interfaces: opts.interfaces ? new Set(opts.interfaces) : null,
     missingInterface: false,
     scriptExists: opts.scriptExists ?? null,
@@ -111,6 +112,7 @@ function run(path: string, opts: ParseOptions, sink: DiagnosticSink, texts: Map<
     vrrpInstances: vrrp.instances,
     virtualServerGroups: completeGroups(state),
     virtualServers: completeServers(state),
+    trackFiles: completeTrackFiles(state),
     otherBlocks: state.otherBlocks.map((b) => ({ keyword: b.keyword, name: b.name, loc: b.loc })),
   };
   for (const [p, text] of lexer.files.texts) texts.set(p, text);
@@ -120,7 +122,7 @@ function run(path: string, opts: ParseOptions, sink: DiagnosticSink, texts: Map<
 
 const EMPTY_MODEL = (path: string): KeepalivedConfig => ({
   files: [path], globalDefs: finishGlobal(newGlobal(), null), vrrpScripts: [], vrrpSyncGroups: [], vrrpInstances: [],
-  virtualServerGroups: [], virtualServers: [], otherBlocks: [],
+  virtualServerGroups: [], virtualServers: [], trackFiles: [], otherBlocks: [],
 });
 
 /** Parse and validate a keepalived.conf (and what it includes). Never throws. */

@@ -1,8 +1,8 @@
 /**
  * The top level of keepalived.conf (keepalived 2.2.7: global_parser.c init_global_keywords,
  * vrrp_parser.c init_vrrp_keywords, check_parser.c init_check_keywords, bfd_parser.c,
- * trackers/track_file.c). Blocks tsvs does not model (static addresses, track files, BFD, garp
- * groups, SSL...) are parsed for structure only, so mistakes inside them are still reported.
+ * trackers/track_file.c). Blocks tsvs does not model (static addresses, BFD, garp groups, SSL...)
+ * are parsed for structure only, so mistakes inside them are still reported.
  */
 import { globalDefsBlock } from './global_defs.js';
 import { block, known, values, words } from './keywords.js';
@@ -11,7 +11,8 @@ import { parseRoute } from './ip-route.js';
 import { parseRule } from './ip-rule.js';
 import { type ParseState, last } from './state.js';
 import { openSyncGroup, syncGroupBlock } from './sync_group.js';
-import type { Block, Call, Keyword } from './table.js';
+import type { Block, Keyword } from './table.js';
+import { trackFileKeywords } from './track_file.js';
 import { openScript, scriptBlock } from './vrrp_script.js';
 import { instanceBlock, openInstance } from './vrrp_instance.js';
 import { openVirtualServer, virtualServerBlock } from './virtual_server.js';
@@ -21,7 +22,7 @@ import { virtualServerGroup } from './virtual_server_group.js';
 type O = OtherBlock & { seen: Set<string> };
 
 /** A structure-only block: `keyword [NAME] { sub-keywords }`. */
-function otherBlock(s: ParseState, keyword: string, sub: readonly string[], opts: { named: boolean; close?: (b: O) => void; open?: (c: Call) => void } = { named: true }): Keyword<unknown> {
+function otherBlock(s: ParseState, keyword: string, sub: readonly string[], opts: { named: boolean } = { named: true }): Keyword<unknown> {
   const cur = (): O | null => {
     const b = last(s.otherBlocks);
     return b && b.keyword === keyword ? (b as O) : null;
@@ -30,14 +31,11 @@ function otherBlock(s: ParseState, keyword: string, sub: readonly string[], opts
     name: keyword,
     target: cur,
     keywords: sub.map((k) => known<O>(k, (b) => b.seen.add(k))),
-    close: opts.close,
   };
   return block<unknown>(keyword, () => inner as Block<unknown>, (_t, c) => {
-    opts.open?.(c);
     const name = opts.named ? c.arg(1) : null;
     const b: O = { keyword, name, loc: c.at(0), seen: new Set() };
     s.otherBlocks.push(b);
-    if (keyword === 'track_file' || keyword === 'vrrp_track_file') s.trackFileNames.push(name ?? '');
   });
 }
 
@@ -84,16 +82,6 @@ const BFD_KEYWORDS = ['source_ip', 'neighbor_ip', 'neighbour_ip', 'min_rx', 'min
 const TRACK_PROCESS_KEYWORDS = ['process', 'param_match', 'weight', 'quorum', 'quorum_max', 'delay', 'terminate_delay', 'fork_delay', 'full_command'];
 
 export function rootBlock(s: ParseState): Block<ParseState> {
-  const trackFile = (keyword: string) =>
-    otherBlock(s, keyword, ['file', 'weight', 'init_file'], {
-      named: true,
-      open: (c) => {
-        if (keyword === 'vrrp_track_file') c.warning('deprecated', '"vrrp_track_file" is deprecated, please use "track_file"', 0, 'keepalived only logs this');
-      },
-      close: (b) => {
-        if (!b.seen.has('file')) s.sink.error('missing-required', `No file set for track_file ${b.name} - ignoring`, b.loc);
-      },
-    });
   const keywords: Keyword<ParseState>[] = [
     block<ParseState>('global_defs', () => globalDefsBlock(s) as Block<unknown>, (st, c) => {
       st.global.loc ??= c.at(0);
@@ -114,8 +102,7 @@ export function rootBlock(s: ParseState): Block<ParseState> {
     words<ParseState>('virtual_server_group', (st, c) => virtualServerGroup(st, c)),
     block<ParseState>('virtual_server', () => virtualServerBlock(s) as Block<unknown>, (st, c) => openVirtualServer(st, c)),
     otherBlock(s, 'SSL', ['password', 'ca', 'certificate', 'key'], { named: false }),
-    trackFile('track_file'),
-    trackFile('vrrp_track_file'),
+    ...trackFileKeywords(s),
   ];
   return { name: 'keepalived.conf', keywords, target: () => s };
 }

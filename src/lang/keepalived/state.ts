@@ -7,6 +7,7 @@ import type { Protocol } from '../../core/model.js';
 import type { DiagnosticSink, Loc } from './diagnostics.js';
 import type { CheckerType, Draft, Forwarding, GlobalDefs, OtherBlock, Tracked, UnicastPeer, VirtualIp, VirtualServerGroupEntry, VrrpInstanceLocs } from './model.js';
 import type { Script } from './script.js';
+import type { TrackFileDraft } from './track_file.js';
 
 export interface NotifyDraft {
   master: Script | null;
@@ -253,8 +254,8 @@ export interface ParseState {
   readonly vsGroups: VsgDraft[];
   readonly servers: VsDraft[];
   readonly otherBlocks: OtherBlock[];
-  /** Names of root-level track_file blocks (FILE_CHECK refers to them). */
-  readonly trackFileNames: string[];
+  /** Root-level track_file blocks read so far (FILE_CHECK and track_file entries refer to them). */
+  readonly trackFiles: TrackFileDraft[];
   /** Whether interface existence can be checked, and the known interfaces. */
   readonly interfaces: ReadonlySet<string> | null;
   /** A VRRP-side interface does not exist (keepalived -t then stops before completing VRRP). */

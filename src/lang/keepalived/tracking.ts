@@ -1,17 +1,18 @@
 /**
  * track_interface / track_script / track_file entries of vrrp_instance and vrrp_sync_group
  * (keepalived 2.2.7 keepalived/vrrp/vrrp_track.c alloc_track_if, alloc_track_script, ...):
- * `NAME [weight -253..253 [reverse|noreverse]]`.
+ * `NAME [weight -253..253 [reverse|noreverse]]`. Track files have rules of their own (track_file.ts).
  */
 import type { Tracked } from './model.js';
 import { readInt } from './numbers.js';
 import type { ParseState } from './state.js';
 import type { ValueEntry } from './table.js';
+import { addTrackedFile } from './track_file.js';
 
 export type TrackKind = 'interface' | 'script' | 'file' | 'process' | 'bfd';
 
 /** Where tracked names are looked up (null: no lookup possible, accept any name). */
-function known(kind: TrackKind, s: ParseState): ((name: string) => { weight: number; reverse: boolean } | null) | null {
+function known(kind: Exclude<TrackKind, 'file'>, s: ParseState): ((name: string) => { weight: number; reverse: boolean } | null) | null {
   if (kind === 'interface') return s.interfaces ? (n) => (s.interfaces!.has(n) ? { weight: 0, reverse: false } : null) : null;
   if (kind === 'script') {
     return (n) => {
@@ -21,20 +22,20 @@ function known(kind: TrackKind, s: ParseState): ((name: string) => { weight: num
       return { weight: sc.weight, reverse: sc.weightReverse };
     };
   }
-  const keyword = kind === 'file' ? 'track_file' : kind === 'process' ? 'vrrp_track_process' : 'bfd_instance';
-  return (n) => (s.otherBlocks.some((b) => (b.keyword === keyword || (kind === 'file' && b.keyword === 'vrrp_track_file')) && b.name === n) ? { weight: 0, reverse: false } : null);
+  const keyword = kind === 'process' ? 'vrrp_track_process' : 'bfd_instance';
+  return (n) => (s.otherBlocks.some((b) => b.keyword === keyword && b.name === n) ? { weight: 0, reverse: false } : null);
 }
 
-const notFound: Record<TrackKind, (owner: string, n: string) => string> = {
+const notFound: Record<Exclude<TrackKind, 'file'>, (owner: string, n: string) => string> = {
   interface: (o, n) => `(${o}) tracked interface ${n} doesn't exist`,
   script: (o, n) => `(${o}) track script ${n} not found, ignoring...`,
-  file: (o, n) => `(${o}) track file ${n} not found, ignoring...`,
   process: (o, n) => `(${o}) track process ${n} not found, ignoring...`,
   bfd: (o, n) => `(${o}) track bfd ${n} not found, ignoring...`,
 };
 
 /** Parse one entry into `list` (duplicates and unknown names are reported and dropped). */
 export function addTracked(kind: TrackKind, owner: string, list: Tracked[], e: ValueEntry, s: ParseState): void {
+  if (kind === 'file') return addTrackedFile(owner, list, e, s);
   const name = e.words[0]!.text;
   const err = (msg: string, i = 0, code: 'not-found' | 'duplicate' | 'bad-value' | 'out-of-range' | 'unknown-interface' = 'bad-value') =>
     s.sink.error(code, msg, e.at(i));

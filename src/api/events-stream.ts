@@ -1,0 +1,85 @@
+/**
+ * GET /v1/events as server-sent events. All clients share one ticker: the status report is built
+ * once per tick however many pages are open, and the ticker stops with the last client.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ControlPlane } from '../engine/control-plane.js';
+import type { EngineEvent } from '../engine/events.js';
+import { observabilityOf, RECENT_EVENTS, type ObservabilitySource } from './events.js';
+import { buildStatus } from './events-status.js';
+
+export const STATUS_INTERVAL_MS = 1000;
+
+interface Client {
+  readonly res: ServerResponse;
+}
+
+function frame(event: string, data: unknown, id?: number): string {
+  return `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+class Broadcaster {
+  private readonly clients = new Set<Client>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly control: ControlPlane,
+    private readonly obs: ObservabilitySource | null,
+    private readonly intervalMs: number,
+  ) {}
+
+  add(c: Client): void {
+    this.clients.add(c);
+    c.res.write(frame('status', buildStatus(this.control, 0)));
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+    this.unsubscribe = this.obs?.events.subscribe((e) => this.send(frame('event', e, e.seq))) ?? null;
+  }
+
+  remove(c: Client): void {
+    this.clients.delete(c);
+    if (this.clients.size > 0) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  private tick(): void {
+    this.send(frame('status', buildStatus(this.control, 0)));
+  }
+
+  private send(text: string): void {
+    for (const c of this.clients) c.res.write(text);
+  }
+}
+
+const broadcasters = new WeakMap<ControlPlane, Broadcaster>();
+
+/** Where a client resumes: Last-Event-ID (the browser's reconnect) or ?after=N; null for a new client. */
+function resumeAfter(req: IncomingMessage, url: URL): number | null {
+  const v = req.headers['last-event-id'] ?? url.searchParams.get('after');
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
+  return n;
+}
+
+export function serveEventStream(control: ControlPlane, req: IncomingMessage, res: ServerResponse, url: URL, intervalMs = STATUS_INTERVAL_MS): void {
+  const obs = observabilityOf(control);
+  let b = broadcasters.get(control);
+  if (!b) broadcasters.set(control, (b = new Broadcaster(control, obs, intervalMs)));
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.write('retry: 2000\n\n');
+  const after = resumeAfter(req, url);
+  const recentParam = Number(url.searchParams.get('recent') ?? RECENT_EVENTS);
+  const recent = Number.isInteger(recentParam) && recentParam >= 0 ? recentParam : RECENT_EVENTS;
+  const history: EngineEvent[] = obs ? (after !== null ? obs.events.since(after) : obs.events.recent(recent)) : [];
+  if (obs && after !== null && after + 1 < obs.events.firstSeq) res.write(frame('gap', { missedFrom: after + 1, missedTo: obs.events.firstSeq - 1 }));
+  for (const e of history) res.write(frame('event', e, e.seq));
+  const client: Client = { res };
+  b.add(client);
+  const drop = (): void => b.remove(client);
+  req.on('close', drop);
+  res.on('close', drop);
+}

@@ -1,0 +1,71 @@
+/**
+ * What the packet engine does with one frame, and its counters. The verdict object is reused:
+ * it is valid until the next frame is processed.
+ */
+import { MALFORMED_REASONS } from './frame-view.js';
+import { DROP_REASONS } from '../conn/packet.js';
+
+/** transmit: send `frame[0, length)` out; pass: give the input frame to the host stack; drop: discard. */
+export type FrameAction = 'transmit' | 'pass' | 'drop';
+
+/** How a transmitted frame was produced. */
+export type FrameHow = 'dr' | 'nat' | 'nat-reply' | 'tun' | 'icmp-error' | 'icmp-follow' | '';
+
+/** Drops the forwarding path adds to the malformed-frame and connection-engine reasons. */
+export const FORWARD_DROP_REASONS = [
+  /** No MAC known for the next hop (the adapter resolves real servers and the gateway ahead). */
+  'no-neighbour',
+  /** NAT to a destination of the other family (IPVS supports it only with its own NAT46 work). */
+  'nat-family-mismatch',
+  /** TUN to an IPv6 real server, or no IPv4 tunnel source configured. */
+  'tun-unsupported',
+  /** TUN without DF on a packet too big for the MTU once encapsulated. */
+  'tun-needs-fragmentation',
+  /** The scratch buffer cannot hold the frame to send. */
+  'too-big',
+] as const;
+
+export const ALL_DROP_REASONS: readonly string[] = [...MALFORMED_REASONS, ...DROP_REASONS, ...FORWARD_DROP_REASONS];
+
+export class FrameVerdict {
+  action: FrameAction = 'pass';
+  reason: string | null = null;
+  how: FrameHow = '';
+  /** The frame to transmit: the input rewritten in place, or the engine's scratch buffer. */
+  frame: Uint8Array = new Uint8Array(0);
+  length = 0;
+
+  reset(): this {
+    this.action = 'pass';
+    this.reason = null;
+    this.how = '';
+    this.length = 0;
+    return this;
+  }
+}
+
+/** Frame counters of the packet engine (service and destination counters live in the core Stats). */
+export interface ForwardCounters {
+  rxFrames: number;
+  rxBytes: number;
+  txFrames: number;
+  txBytes: number;
+  passed: number;
+  dropped: number;
+  dr: number;
+  natIn: number;
+  natOut: number;
+  tun: number;
+  icmpSent: number;
+  icmpFollowed: number;
+  fragmentsFollowed: number;
+  fragmentsUnmatched: number;
+  /** Dropped frames per reason (every reason present, from 0). */
+  readonly drops: Record<string, number>;
+}
+
+export function newForwardCounters(): ForwardCounters {
+  const drops: Record<string, number> = {};
+  for (const r of ALL_DROP_REASONS) drops[r] = 0;
+  return { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, passed: 0, dropped: 0, dr: 0, natIn: 0, natOut: 0, tun: 0, icmpSent: 0, icmpFollowed: 0, fragmentsFollowed: 0, fragmentsUnmatched: 0, drops };
+}
