@@ -4,20 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { test } from 'node:test';
-import { ProxyLab, TICK_MS, freePort, until } from './harness.js';
+import { ProxyLab, TICK_MS, freePort, until, withLab } from './harness.js';
 
 const VIP = '127.0.3.1';
 
-test('weight 0 drains: no new connections, the existing one keeps working', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.backend('A');
-    const b = await lab.backend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    await lab.sync();
+test('weight 0 drains: no new connections, the existing one keeps working', () =>
+  withLab(async (lab) => {
+    const { b, svc, port } = await lab.serveAB('tcp', VIP);
     const held = await lab.connect(VIP, port);
     assert.equal(await held.line(), 'B');
     lab.editDest(svc, b, { weight: 0 });
@@ -27,21 +20,11 @@ test('weight 0 drains: no new connections, the existing one keeps working', asyn
     held.socket.write('ping\n');
     await until(() => held.text === 'B\nping\n', 'the echo on the drained server');
     assert.equal(lab.counts(svc, b), '1/0/0');
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('deleting a real server with expire_nodest_conn=0: its traffic is held, and resumes intact when it is re-added', async () => {
-  const lab = new ProxyLab({ expire_nodest_conn: 0 });
-  try {
-    const a = await lab.backend('A');
-    const b = await lab.backend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    await lab.sync();
+test('deleting a real server with expire_nodest_conn=0: its traffic is held, and resumes intact when it is re-added', () =>
+  withLab({ sysctls: { expire_nodest_conn: 0 } }, async (lab) => {
+    const { b, svc, port } = await lab.serveAB('tcp', VIP);
     const held = await lab.connect(VIP, port);
     assert.equal(await held.line(), 'B');
     lab.deleteDest(svc, b);
@@ -58,21 +41,11 @@ test('deleting a real server with expire_nodest_conn=0: its traffic is held, and
     await until(() => held.text === 'B\nheld\n', 'the held data to reach the real server and come back');
     assert.equal(lab.counts(svc, b), '1/0/0');
     assert.equal(held.error, null);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('deleting a real server with expire_nodest_conn=1: its connections are expired and reset', async () => {
-  const lab = new ProxyLab({ expire_nodest_conn: 1 });
-  try {
-    const a = await lab.backend('A');
-    const b = await lab.backend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    await lab.sync();
+test('deleting a real server with expire_nodest_conn=1: its connections are expired and reset', () =>
+  withLab({ sysctls: { expire_nodest_conn: 1 } }, async (lab) => {
+    const { b, svc, port } = await lab.serveAB('tcp', VIP);
     const held = await lab.connect(VIP, port);
     assert.equal(await held.line(), 'B');
     lab.deleteDest(svc, b);
@@ -82,21 +55,13 @@ test('deleting a real server with expire_nodest_conn=1: its connections are expi
     assert.deepEqual(lab.entries(), []);
     assert.equal(lab.counts(svc, b), '0/0/0');
     assert.equal(await lab.whoAnswers(VIP, port), 'A');
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('a real server that refuses is skipped before the client sees anything, and counted', async () => {
-  const lab = new ProxyLab();
-  try {
+test('a real server that refuses is skipped before the client sees anything, and counted', () =>
+  withLab(async (lab) => {
     const a = await lab.backend('A');
     const dead = { addr: '127.0.0.1', port: await freePort('127.0.0.1') };
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, dead);
-    await lab.sync();
+    const { svc, port } = await lab.serve('tcp', VIP, [a, dead]);
     const seen: string[] = [];
     for (let i = 0; i < 4; i++) seen.push(await lab.whoAnswers(VIP, port));
     // rr tries the refusing server first every time (it follows A in the rotation).
@@ -109,21 +74,13 @@ test('a real server that refuses is skipped before the client sees anything, and
       s.dests.map((d) => `${d.port === a.port ? 'A' : 'dead'} conns=${d.stats.conns}`),
       ['dead conns=4', 'A conns=4'],
     );
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('when every real server refuses the client is reset; the last entry closes as on a real director', async () => {
-  const lab = new ProxyLab();
-  try {
+test('when every real server refuses the client is reset; the last entry closes as on a real director', () =>
+  withLab(async (lab) => {
     const d1 = { addr: '127.0.0.1', port: await freePort('127.0.0.1') };
     const d2 = { addr: '127.0.0.1', port: await freePort('127.0.0.1') };
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, d1);
-    lab.dest(svc, d2);
-    await lab.sync();
+    const { svc, port } = await lab.serve('tcp', VIP, [d1, d2]);
     const c = await lab.connect(VIP, port);
     await c.closed;
     assert.equal(c.error, 'ECONNRESET');
@@ -134,10 +91,7 @@ test('when every real server refuses the client is reset; the last entry closes 
     assert.deepEqual(lab.entries(), [`TCP CLOSE 127.0.0.1:${c.localPort} -> ${VIP}:${port} -> 127.0.0.1:${d1.port} 10000`]);
     assert.equal(lab.counts(svc, d1), '0/1/0');
     assert.equal(lab.counts(svc, d2), '0/0/0');
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
 test('a real server that does not answer within the connect timeout counts as refused', async () => {
   // A listener that never accepts, its accept queue filled: further SYNs go unanswered.
@@ -154,11 +108,7 @@ test('a real server that does not answer within the connect timeout counts as re
     await new Promise((r) => setTimeout(r, 50));
     const a = await lab.backend('A');
     const silent = { addr: '127.0.0.1', port: silentPort };
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, silent);
-    await lab.sync();
+    const { port } = await lab.serve('tcp', VIP, [a, silent]);
     const c = await lab.connect(VIP, port);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(c.received, 0);
@@ -177,12 +127,9 @@ test('a real server that does not answer within the connect timeout counts as re
   }
 });
 
-test('a service without real servers resets the client (IPVS: ICMP port unreachable), counted', async () => {
-  const lab = new ProxyLab();
-  try {
-    const port = await freePort(VIP);
-    lab.service('tcp', VIP, port);
-    await lab.sync();
+test('a service without real servers resets the client (IPVS: ICMP port unreachable), counted', () =>
+  withLab(async (lab) => {
+    const { port } = await lab.serve('tcp', VIP, []);
     // The reset may even beat the client's own connect completion: either way it is ECONNRESET.
     const s = connect({ host: VIP, port });
     const outcome = await new Promise<string>((resolve) => {
@@ -193,7 +140,4 @@ test('a service without real servers resets the client (IPVS: ICMP port unreacha
     assert.equal(lab.proxy.counters().tcpRejected, 1);
     assert.equal(lab.engine.drops['no-destination'], 1);
     assert.deepEqual(lab.entries(), []);
-  } finally {
-    await lab.close();
-  }
-});
+  }));

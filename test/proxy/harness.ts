@@ -60,6 +60,33 @@ export interface Backend {
   readonly sockets: Set<Socket>;
 }
 
+/** What a test serves: a virtual service on a free port of the VIP, and the real servers behind it. */
+export interface Served {
+  readonly svc: ServiceKey;
+  readonly port: number;
+  /** What `sync()` reported once the real servers were added. */
+  readonly problems: readonly DataplaneProblem[];
+}
+
+export interface LabSetup {
+  readonly sysctls?: Partial<Sysctls>;
+  readonly opts?: ProxyOptions;
+  readonly logger?: Logger;
+}
+
+type LabBody = (lab: ProxyLab) => Promise<void>;
+
+/** Run `body` on a fresh lab (built from `setup`), closing the lab however the body ends. */
+export async function withLab(...args: [LabBody] | [LabSetup, LabBody]): Promise<void> {
+  const [setup, body] = args.length === 1 ? [{}, args[0]] : args;
+  const lab = new ProxyLab(setup.sysctls, setup.opts, setup.logger);
+  try {
+    await body(lab);
+  } finally {
+    await lab.close();
+  }
+}
+
 export class ProxyLab {
   readonly clock = new FakeClock(1_000_000);
   readonly ipvs: Ipvs;
@@ -104,6 +131,22 @@ export class ProxyLab {
 
   deleteDest(svc: ServiceKey, b: { addr: string; port: number }): void {
     this.apply({ type: 'delete-dest', service: svc, dest: { family: b.addr.includes(':') ? 6 : 4, addr: b.addr, port: b.port } });
+  }
+
+  /** A `protocol` service on a free port of `vip`, `dests` added in order (default options), synced. */
+  async serve(protocol: 'tcp' | 'udp', vip: string, dests: readonly { addr: string; port: number }[], o: ServiceOpts = {}): Promise<Served> {
+    const port = await freePort(vip);
+    const svc = this.service(protocol, vip, port, o);
+    for (const d of dests) this.dest(svc, d);
+    return { svc, port, problems: await this.sync() };
+  }
+
+  /** Backends A and B (TCP greeting or UDP, on 127.0.0.1) behind a service on `vip`, added A then B. */
+  async serveAB(protocol: 'tcp' | 'udp', vip: string, o: ServiceOpts = {}): Promise<Served & { a: Backend; b: Backend }> {
+    const make = (n: string) => (protocol === 'tcp' ? this.backend(n) : this.udpBackend(n));
+    const a = await make('A');
+    const b = await make('B');
+    return { a, b, ...(await this.serve(protocol, vip, [a, b], o)) };
   }
 
   sync(): Promise<readonly DataplaneProblem[]> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
-import { ProxyLab, freePort, until } from './harness.js';
+import { ProxyLab, until, withLab } from './harness.js';
 
 const VIP = '127.0.2.1';
 
@@ -16,9 +16,19 @@ function state(lab: ProxyLab): string {
   return `${parts[1]} ${parts[parts.length - 1]}`;
 }
 
-test('client closes first: ESTABLISHED → CLOSE_WAIT → TIME_WAIT, active then inactive, gone after 120 s', async () => {
-  const lab = new ProxyLab();
-  try {
+/** A real server that says "hi" and records how its socket ended (error code, closed). */
+async function greetingServer(lab: ProxyLab): Promise<{ rs: { addr: string; port: number }; seen: { error: string; closed: boolean } }> {
+  const seen = { error: '', closed: false };
+  const rs = await lab.server('127.0.0.1', (s) => {
+    s.write('hi\n');
+    s.on('error', (e: NodeJS.ErrnoException) => (seen.error = e.code ?? ''));
+    s.on('close', () => (seen.closed = true));
+  });
+  return { rs, seen };
+}
+
+test('client closes first: ESTABLISHED → CLOSE_WAIT → TIME_WAIT, active then inactive, gone after 120 s', () =>
+  withLab(async (lab) => {
     let srvSock: Socket | null = null;
     let srvEnded = false;
     const rs = await lab.server('127.0.0.1', (s) => {
@@ -26,10 +36,7 @@ test('client closes first: ESTABLISHED → CLOSE_WAIT → TIME_WAIT, active then
       s.write('hello\n');
       s.on('end', () => (srvEnded = true));
     });
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, rs);
-    await lab.sync();
+    const { svc, port } = await lab.serve('tcp', VIP, [rs]);
     const c = await lab.connect(VIP, port);
     assert.equal(await c.line(), 'hello');
     assert.equal(state(lab), 'ESTABLISHED 900000');
@@ -56,23 +63,16 @@ test('client closes first: ESTABLISHED → CLOSE_WAIT → TIME_WAIT, active then
     assert.equal(lab.counts(svc, rs), '0/0/0');
     const st = lab.ipvs.getService(svc)!.stats.snapshot();
     assert.deepEqual({ conns: st.conns, inbytes: st.inbytes, outbytes: st.outbytes }, { conns: 1, inbytes: 0, outbytes: 10 });
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('server closes first: FIN_WAIT while the client may still send, TIME_WAIT after its FIN', async () => {
-  const lab = new ProxyLab();
-  try {
+test('server closes first: FIN_WAIT while the client may still send, TIME_WAIT after its FIN', () =>
+  withLab(async (lab) => {
     let got = '';
     const rs = await lab.server('127.0.0.1', (s) => {
       s.end('done\n');
       s.on('data', (d) => (got += d));
     });
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, rs);
-    await lab.sync();
+    const { svc, port } = await lab.serve('tcp', VIP, [rs]);
     const c = await lab.connect(VIP, port);
     await until(() => c.ended, 'the client to see the FIN');
     assert.equal(c.text, 'done\n');
@@ -87,23 +87,16 @@ test('server closes first: FIN_WAIT while the client may still send, TIME_WAIT a
     await until(() => state(lab).startsWith('TIME_WAIT'), 'TIME_WAIT');
     assert.equal(state(lab), 'TIME_WAIT 120000');
     assert.equal(lab.counts(svc, rs), '0/1/0');
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('half-close propagates: the real server answers after the client has finished sending', async () => {
-  const lab = new ProxyLab();
-  try {
+test('half-close propagates: the real server answers after the client has finished sending', () =>
+  withLab(async (lab) => {
     const rs = await lab.server('127.0.0.1', (s) => {
       let n = 0;
       s.on('data', (d: Buffer) => (n += d.length));
       s.on('end', () => s.end(`got ${n}`));
     });
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, rs);
-    await lab.sync();
+    const { svc, port } = await lab.serve('tcp', VIP, [rs]);
     const c = await lab.connect(VIP, port);
     c.socket.write('hello');
     c.socket.end();
@@ -113,54 +106,28 @@ test('half-close propagates: the real server answers after the client has finish
     assert.equal(c.error, null);
     const st = lab.ipvs.getService(svc)!.stats.snapshot();
     assert.deepEqual({ inbytes: st.inbytes, outbytes: st.outbytes }, { inbytes: 5, outbytes: 5 });
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('a client reset: in RST → CLOSE for 10 s, the real server is reset too', async () => {
-  const lab = new ProxyLab();
-  try {
-    let serverErr = '';
-    let serverClosed = false;
-    const rs = await lab.server('127.0.0.1', (s) => {
-      s.write('hi\n');
-      s.on('error', (e: NodeJS.ErrnoException) => (serverErr = e.code ?? ''));
-      s.on('close', () => (serverClosed = true));
-    });
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, rs);
-    await lab.sync();
+test('a client reset: in RST → CLOSE for 10 s, the real server is reset too', () =>
+  withLab(async (lab) => {
+    const { rs, seen } = await greetingServer(lab);
+    const { svc, port } = await lab.serve('tcp', VIP, [rs]);
     const c = await lab.connect(VIP, port);
     assert.equal(await c.line(), 'hi');
     c.socket.resetAndDestroy();
-    await until(() => serverClosed, 'the real server socket to close');
-    assert.equal(serverErr, 'ECONNRESET');
+    await until(() => seen.closed, 'the real server socket to close');
+    assert.equal(seen.error, 'ECONNRESET');
     assert.equal(state(lab), 'CLOSE 10000');
     assert.equal(lab.counts(svc, rs), '0/1/0');
     lab.advance(10_000);
     assert.deepEqual(lab.entries(), []);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('an idle connection past the --set tcp timeout expires in the table and both sockets are reset', async () => {
-  const lab = new ProxyLab();
-  try {
-    let serverErr = '';
-    let serverClosed = false;
-    const rs = await lab.server('127.0.0.1', (s) => {
-      s.write('hi\n');
-      s.on('error', (e: NodeJS.ErrnoException) => (serverErr = e.code ?? ''));
-      s.on('close', () => (serverClosed = true));
-    });
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, rs);
+test('an idle connection past the --set tcp timeout expires in the table and both sockets are reset', () =>
+  withLab(async (lab) => {
+    const { rs, seen } = await greetingServer(lab);
     lab.apply({ type: 'set-timeouts', tcp: 10, tcpfin: 0, udp: 0 });
-    await lab.sync();
+    const { svc, port } = await lab.serve('tcp', VIP, [rs]);
     const c = await lab.connect(VIP, port);
     assert.equal(await c.line(), 'hi');
     assert.equal(state(lab), 'ESTABLISHED 10000');
@@ -170,12 +137,9 @@ test('an idle connection past the --set tcp timeout expires in the table and bot
     assert.deepEqual(lab.entries(), []);
     assert.equal(lab.counts(svc, rs), '0/0/0');
     await c.closed;
-    await until(() => serverClosed, 'the real server socket to close');
+    await until(() => seen.closed, 'the real server socket to close');
     assert.equal(c.error, 'ECONNRESET');
-    assert.equal(serverErr, 'ECONNRESET');
+    assert.equal(seen.error, 'ECONNRESET');
     assert.equal(lab.proxy.counters().expiredClosed, 1);
     await until(() => lab.proxy.counters().tcpFlowsOpen === 0, 'the proxy to let go of the flow');
-  } finally {
-    await lab.close();
-  }
-});
+  }));

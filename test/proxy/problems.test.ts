@@ -2,15 +2,23 @@
 // working; listeners follow the services; close() drains.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ServiceKey } from '../../src/core/model.js';
 import { silentLogger } from '../../src/core/ports.js';
-import { ProxyLab, freePort, until } from './harness.js';
+import { Client, ProxyLab, freePort, until, withLab } from './harness.js';
 
 const VIP = '127.0.5.1';
 
+/** Real server A behind a service on the VIP, and a client connection to it held open. */
+async function heldOnA(lab: ProxyLab): Promise<{ svc: ServiceKey; port: number; held: Client }> {
+  const { svc, port } = await lab.serve('tcp', VIP, [await lab.backend('A')]);
+  const held = await lab.connect(VIP, port);
+  assert.equal(await held.line(), 'A');
+  return { svc, port, held };
+}
+
 test('VIP not local, port in use, fwmark, SCTP, port zero: problems, and the good service still works', async () => {
   const warnings: string[] = [];
-  const lab = new ProxyLab({}, {}, { ...silentLogger, warn: (msg) => warnings.push(msg) });
-  try {
+  await withLab({ logger: { ...silentLogger, warn: (msg) => warnings.push(msg) } }, async (lab) => {
     const a = await lab.backend('A');
     const busy = await lab.server(VIP, () => {});
     const good = await freePort(VIP);
@@ -46,14 +54,11 @@ test('VIP not local, port in use, fwmark, SCTP, port zero: problems, and the goo
     ].sort());
     assert.equal(lab.proxy.counters().listeners, 1);
     assert.equal(await lab.whoAnswers(VIP, good), 'A');
-  } finally {
-    await lab.close();
-  }
+  });
 });
 
-test('real servers configured for direct routing are reported as proxied', async () => {
-  const lab = new ProxyLab();
-  try {
+test('real servers configured for direct routing are reported as proxied', () =>
+  withLab(async (lab) => {
     const a = await lab.backend('A');
     const port = await freePort(VIP);
     const svc = lab.service('tcp', VIP, port);
@@ -71,21 +76,11 @@ test('real servers configured for direct routing are reported as proxied', async
     await until(() => c.ended, 'the end');
     assert.equal(lab.entries()[0]!.split(' ')[1], 'FIN_WAIT');
     assert.equal(lab.ipvs.getService(svc)!.stats.snapshot().outbytes, 0);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('deleting a service closes its listener; connections already made carry on', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.backend('A');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    await lab.sync();
-    const held = await lab.connect(VIP, port);
-    assert.equal(await held.line(), 'A');
+test('deleting a service closes its listener; connections already made carry on', () =>
+  withLab(async (lab) => {
+    const { svc, port, held } = await heldOnA(lab);
     lab.apply({ type: 'delete-service', service: svc });
     assert.deepEqual(await lab.sync(), []);
     await assert.rejects(lab.connect(VIP, port), { code: 'ECONNREFUSED' });
@@ -93,21 +88,11 @@ test('deleting a service closes its listener; connections already made carry on'
     held.socket.write('x');
     await until(() => lab.proxy.counters().stalls === 1, 'the held data');
     assert.equal(lab.proxy.counters().listeners, 0);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('close(grace) stops accepting at once and waits for open flows to finish', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.backend('A');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    await lab.sync();
-    const held = await lab.connect(VIP, port);
-    assert.equal(await held.line(), 'A');
+test('close(grace) stops accepting at once and waits for open flows to finish', () =>
+  withLab(async (lab) => {
+    const { port, held } = await heldOnA(lab);
     let closed = false;
     const closing = lab.proxy.close(60_000).then(() => (closed = true));
     await new Promise((r) => setImmediate(r));
@@ -120,28 +105,15 @@ test('close(grace) stops accepting at once and waits for open flows to finish', 
     assert.equal(closed, true);
     assert.equal(held.error, null);
     assert.deepEqual(await lab.sync(), []);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('close(grace) resets flows still open when the grace period ends', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.backend('A');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    await lab.sync();
-    const held = await lab.connect(VIP, port);
-    assert.equal(await held.line(), 'A');
+test('close(grace) resets flows still open when the grace period ends', () =>
+  withLab(async (lab) => {
+    const { held } = await heldOnA(lab);
     const closing = lab.proxy.close(1000);
     await new Promise((r) => setTimeout(r, 20));
     lab.advance(1000);
     await closing;
     await held.closed;
     assert.equal(held.error, 'ECONNRESET');
-  } finally {
-    await lab.close();
-  }
-});
+  }));

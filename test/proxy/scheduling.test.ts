@@ -2,34 +2,24 @@
 // their edits, wlc against held connections, persistence templates and their expiry, thresholds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ProxyLab, freePort, tally } from './harness.js';
+import { freePort, tally, withLab } from './harness.js';
 
 const VIP = '127.0.1.1';
 
-test('rr alternates between real servers', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.backend('A');
-    const b = await lab.backend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    assert.deepEqual(await lab.sync(), []);
+test('rr alternates between real servers', () =>
+  withLab(async (lab) => {
+    const { svc, port, problems } = await lab.serveAB('tcp', VIP);
+    assert.deepEqual(problems, []);
     const seen: string[] = [];
     for (let i = 0; i < 6; i++) seen.push(await lab.whoAnswers(VIP, port));
     // Destinations are listed newest first; rr starts at the head.
     assert.deepEqual(seen, ['B', 'A', 'B', 'A', 'B', 'A']);
     const stats = lab.ipvs.getService(svc)!.stats.snapshot();
     assert.equal(stats.conns, 6);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('wrr with weights 1,1,2,2 gives 1:1:2:2, and edit-dest -w 3 gives 3:1', async () => {
-  const lab = new ProxyLab();
-  try {
+test('wrr with weights 1,1,2,2 gives 1:1:2:2, and edit-dest -w 3 gives 3:1', () =>
+  withLab(async (lab) => {
     const bs = [await lab.backend('W1a'), await lab.backend('W1b'), await lab.backend('W2a'), await lab.backend('W2b')];
     const port = await freePort(VIP);
     const svc = lab.service('tcp', VIP, port, { scheduler: 'wrr' });
@@ -51,21 +41,11 @@ test('wrr with weights 1,1,2,2 gives 1:1:2:2, and edit-dest -w 3 gives 3:1', asy
     const seen2: string[] = [];
     for (let i = 0; i < 20; i++) seen2.push(await lab.whoAnswers(VIP, port2));
     assert.deepEqual(tally(seen2), { W1a: 15, W1b: 5 });
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('wlc sends new connections to the real server without long-lived connections', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.backend('A');
-    const b = await lab.backend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port, { scheduler: 'wlc' });
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    await lab.sync();
+test('wlc sends new connections to the real server without long-lived connections', () =>
+  withLab(async (lab) => {
+    const { a, b, svc, port } = await lab.serveAB('tcp', VIP, { scheduler: 'wlc' });
     // The first connection goes to B (head of the list on a tie) and stays open: 256 for B.
     const held = await lab.connect(VIP, port);
     assert.equal(await held.line(), 'B');
@@ -80,21 +60,11 @@ test('wlc sends new connections to the real server without long-lived connection
     await held.closed;
     assert.equal(lab.counts(svc, b), '0/1/0');
     assert.equal(await lab.whoAnswers(VIP, port), 'B');
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('persistence (-p 120) keeps a client on one real server until the template expires', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.backend('A');
-    const b = await lab.backend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('tcp', VIP, port, { persistent: 120 });
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    await lab.sync();
+test('persistence (-p 120) keeps a client on one real server until the template expires', () =>
+  withLab(async (lab) => {
+    const { a, b, svc, port } = await lab.serveAB('tcp', VIP, { persistent: 120 });
     const first: string[] = [];
     for (let i = 0; i < 4; i++) first.push(await lab.whoAnswers(VIP, port, '127.0.0.2'));
     assert.deepEqual(first, ['B', 'B', 'B', 'B']);
@@ -111,14 +81,10 @@ test('persistence (-p 120) keeps a client on one real server until the template 
     assert.deepEqual(lab.entries(), []);
     // A fresh template: rr continues from where it was.
     assert.equal(await lab.whoAnswers(VIP, port, '127.0.0.2'), 'B');
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('an upper threshold marks a real server OVERLOADED: new connections go elsewhere', async () => {
-  const lab = new ProxyLab();
-  try {
+test('an upper threshold marks a real server OVERLOADED: new connections go elsewhere', () =>
+  withLab(async (lab) => {
     const a = await lab.backend('A');
     const b = await lab.backend('B');
     const port = await freePort(VIP);
@@ -140,7 +106,4 @@ test('an upper threshold marks a real server OVERLOADED: new connections go else
     lab.advance(120_000);
     assert.equal(lab.counts(svc, b), '0/0/0');
     assert.equal(d.overloaded, false);
-  } finally {
-    await lab.close();
-  }
-});
+  }));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:dgram';
 import { test } from 'node:test';
-import { ProxyLab, freePort, until } from './harness.js';
+import { until, withLab } from './harness.js';
 
 const VIP = '127.0.6.1';
 
@@ -19,16 +19,10 @@ async function ask(s: Socket, msg: string, port: number, vip = VIP): Promise<Rep
   return got;
 }
 
-test('UDP round trip: replies come from the VIP, a client stays on its session', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.udpBackend('A');
-    const b = await lab.udpBackend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('udp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    assert.deepEqual(await lab.sync(), []);
+test('UDP round trip: replies come from the VIP, a client stays on its session', () =>
+  withLab(async (lab) => {
+    const { a, b, svc, port, problems } = await lab.serveAB('udp', VIP);
+    assert.deepEqual(problems, []);
     const c1 = await lab.udpClient();
     const c2 = await lab.udpClient();
     assert.deepEqual(await ask(c1, 'hello', port), { text: 'B:hello', from: `${VIP}:${port}` });
@@ -43,22 +37,12 @@ test('UDP round trip: replies come from the VIP, a client stays on its session',
     assert.deepEqual(st, { conns: 2, inpkts: 3, outpkts: 3, inbytes: 15, outbytes: 21 });
     const k = lab.proxy.counters();
     assert.deepEqual({ in: k.udpFromClients, out: k.udpFromServers, sessions: k.udpSessions }, { in: 3, out: 3, sessions: 2 });
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('a UDP session ends with its entry after the udp timeout; the next datagram is scheduled anew', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.udpBackend('A');
-    const b = await lab.udpBackend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('udp', VIP, port);
-    lab.dest(svc, a);
-    lab.dest(svc, b);
+test('a UDP session ends with its entry after the udp timeout; the next datagram is scheduled anew', () =>
+  withLab(async (lab) => {
     lab.apply({ type: 'set-timeouts', tcp: 0, tcpfin: 0, udp: 5 });
-    await lab.sync();
+    const { b, svc, port } = await lab.serveAB('udp', VIP);
     const c = await lab.udpClient();
     assert.equal((await ask(c, 'one', port)).text, 'B:one');
     lab.advance(3000);
@@ -72,21 +56,11 @@ test('a UDP session ends with its entry after the udp timeout; the next datagram
     assert.equal((await ask(c, 'three', port)).text, 'A:three');
     assert.equal(lab.ipvs.getService(svc)!.stats.snapshot().conns, 2);
     assert.equal(lab.proxy.counters().udpSessions, 2);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('one-packet scheduling (-o): every datagram is scheduled, no entry is kept, replies still come back', async () => {
-  const lab = new ProxyLab();
-  try {
-    const a = await lab.udpBackend('A');
-    const b = await lab.udpBackend('B');
-    const port = await freePort(VIP);
-    const svc = lab.service('udp', VIP, port, { ops: true });
-    lab.dest(svc, a);
-    lab.dest(svc, b);
-    await lab.sync();
+test('one-packet scheduling (-o): every datagram is scheduled, no entry is kept, replies still come back', () =>
+  withLab(async (lab) => {
+    const { svc, port } = await lab.serveAB('udp', VIP, { ops: true });
     const c = await lab.udpClient();
     const seen: string[] = [];
     for (const m of ['1', '2', '3', '4']) seen.push((await ask(c, m, port)).text);
@@ -94,38 +68,23 @@ test('one-packet scheduling (-o): every datagram is scheduled, no entry is kept,
     assert.deepEqual(lab.entries(), []);
     assert.equal(lab.ipvs.getService(svc)!.stats.snapshot().conns, 4);
     assert.equal(lab.proxy.counters().udpSessions, 2);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('UDP with no real server: the datagram is dropped and counted', async () => {
-  const lab = new ProxyLab();
-  try {
-    const port = await freePort(VIP);
-    lab.service('udp', VIP, port);
-    await lab.sync();
+test('UDP with no real server: the datagram is dropped and counted', () =>
+  withLab(async (lab) => {
+    const { port } = await lab.serve('udp', VIP, []);
     const c = await lab.udpClient();
     c.send('nobody', port, VIP);
     await until(() => lab.proxy.counters().udpDropped === 1, 'the drop');
     assert.equal(lab.engine.drops['no-destination'], 1);
-  } finally {
-    await lab.close();
-  }
-});
+  }));
 
-test('UDP over IPv6: VIP [::1], replies from the VIP', async () => {
-  const lab = new ProxyLab();
-  try {
+test('UDP over IPv6: VIP [::1], replies from the VIP', () =>
+  withLab(async (lab) => {
     const a = await lab.udpBackend('A6', '::1');
-    const port = await freePort('::1');
-    const svc = lab.service('udp', '::1', port);
-    lab.dest(svc, a);
-    assert.deepEqual(await lab.sync(), []);
+    const { port, problems } = await lab.serve('udp', '::1', [a]);
+    assert.deepEqual(problems, []);
     const c = await lab.udpClient('::1');
     assert.deepEqual(await ask(c, 'v6', port, '::1'), { text: 'A6:v6', from: `::1:${port}` });
     assert.deepEqual(lab.entries(), [`UDP UDP [::1]:${c.address().port} -> [::1]:${port} -> [::1]:${a.port} 300000`]);
-  } finally {
-    await lab.close();
-  }
-});
+  }));

@@ -10,7 +10,7 @@
  */
 import type { Family } from '../../core/addr.js';
 import type { ConnEngine } from '../../core/conn/engine.js';
-import { PacketMeta, type Verdict } from '../../core/conn/packet.js';
+import { PacketMeta, type Direction, type Verdict } from '../../core/conn/packet.js';
 import { textToWords } from '../../core/conn/addr-words.js';
 import type { Clock } from '../../core/ports.js';
 
@@ -121,47 +121,40 @@ export class Feeder {
   /** A client → virtual service segment or datagram. */
   in(f: FlowEnds, protocol: number, tcpFlags: number, len: number): Verdict {
     const m = this.m;
-    m.family = f.family;
-    m.protocol = protocol;
-    m.direction = 'in';
-    const s = m.saddr;
-    s[0] = f.c0;
-    s[1] = f.c1;
-    s[2] = f.c2;
-    s[3] = f.c3;
-    m.sport = f.cport;
-    const d = m.daddr;
     const v = f.vip;
-    d[0] = v[0]!;
-    d[1] = v[1]!;
-    d[2] = v[2]!;
-    d[3] = v[3]!;
+    setWords(m.saddr, f.c0, f.c1, f.c2, f.c3);
+    m.sport = f.cport;
+    setWords(m.daddr, v[0]!, v[1]!, v[2]!, v[3]!);
     m.dport = f.vport;
-    m.tcpFlags = tcpFlags;
-    m.ipLength = len;
-    return this.engine.process(m, this.clock.now());
+    return this.process(f, protocol, 'in', tcpFlags, len);
   }
 
   /** A real server → client segment or datagram (what NAT would rewrite). */
   out(f: FlowEnds, protocol: number, tcpFlags: number, len: number): Verdict {
     const m = this.m;
+    setWords(m.saddr, f.d0, f.d1, f.d2, f.d3);
+    m.sport = f.dport;
+    setWords(m.daddr, f.c0, f.c1, f.c2, f.c3);
+    m.dport = f.cport;
+    return this.process(f, protocol, 'out', tcpFlags, len);
+  }
+
+  /** The rest of the reused packet (its addresses and ports already set), then the verdict. */
+  private process(f: FlowEnds, protocol: number, direction: Direction, tcpFlags: number, len: number): Verdict {
+    const m = this.m;
     m.family = f.family;
     m.protocol = protocol;
-    m.direction = 'out';
-    const s = m.saddr;
-    s[0] = f.d0;
-    s[1] = f.d1;
-    s[2] = f.d2;
-    s[3] = f.d3;
-    m.sport = f.dport;
-    const d = m.daddr;
-    d[0] = f.c0;
-    d[1] = f.c1;
-    d[2] = f.c2;
-    d[3] = f.c3;
-    m.dport = f.cport;
+    m.direction = direction;
     m.tcpFlags = tcpFlags;
     m.ipLength = len;
     return this.engine.process(m, this.clock.now());
   }
+}
+
+/** Write four address words in place (plain arguments: nothing is allocated per event). */
+function setWords(a: Uint32Array, w0: number, w1: number, w2: number, w3: number): void {
+  a[0] = w0;
+  a[1] = w1;
+  a[2] = w2;
+  a[3] = w3;
 }

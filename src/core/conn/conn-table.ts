@@ -1,166 +1,34 @@
 /**
- * The IPVS connection table as struct-of-arrays, with a chained hash index on (family,
+ * The IPVS connection table: the slots of conn-slots.ts with a chained hash index on (family,
  * protocol, client address, client port) like the kernel's ip_vs_conn_tab. Both lookup
  * directions land in the same bucket: requests hash the packet's source, NAT replies the packet's
  * destination — the client in both cases. New entries go to the head of their chain, so the
  * newest of two equal keys wins.
- *
- * Everything a lookup compares sits in one 32-byte record per entry (one cache miss per chain
- * step): chain link, hash, ports, family/protocol/flags and the first word of each address.
- * IPv6 addresses keep their other three words in a side table allocated when the first IPv6
- * entry appears. Nothing here allocates after a slot exists.
  */
-import type { Family } from '../addr.js';
+import { ConnSlots, CADDR, DADDR, R_ADDR, R_DPORT, R_HASH, R_META, R_NEXT, R_PORTS, STRIDE, VADDR, type ConnTableOptions } from './conn-slots.js';
 import { CONN_F, FWD_CODE } from './flags.js';
 
-/** Which address of an entry. */
-export const CADDR = 0;
-export const VADDR = 1;
-export const DADDR = 2;
-
-/** Record layout (32-bit words). */
-const STRIDE = 8;
-const R_NEXT = 0;
-const R_HASH = 1;
-/** cport | vport << 16 */
-const R_PORTS = 2;
-/** family | protocol << 8 | flags << 16 */
-const R_META = 3;
-/** First word of client, virtual, destination address. */
-const R_ADDR = 4;
-/** dport | destination family << 16 */
-const R_DPORT = 7;
-/** IPv6 side table: words 1..3 of the three addresses. */
-const HI = 9;
-
-export interface ConnTableOptions {
-  /** Slots allocated up front (rounded up to a power of two, at least 64). */
-  readonly initialCapacity?: number;
-  /** Hard limit on live entries; creating more fails (the kernel's ENOMEM). */
-  readonly maxEntries?: number;
-  /** Seed of the key hash (the kernel randomises it at boot against hash flooding). */
-  readonly hashSeed?: number;
-}
-
-const DEFAULT_MAX_ENTRIES = 1 << 24;
-
-function nextPow2(n: number): number {
-  let p = 64;
-  while (p < n) p *= 2;
-  return p;
-}
+export { CADDR, DADDR, VADDR, type ConnTableOptions } from './conn-slots.js';
 
 function mix(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x9e3779b1);
   return h ^ (h >>> 15);
 }
 
-function grown<T extends Uint8Array | Uint32Array | Int32Array>(old: T | undefined, next: T): T {
-  if (old) next.set(old);
-  return next;
-}
-
-export class ConnTable {
-  capacity: number;
-  readonly maxEntries: number;
-  /** Allocated (live) slots, hashed or not. */
-  count = 0;
+export class ConnTable extends ConnSlots {
   /** Hashed entries without a client port (enables the cport-0 second lookup). */
   noCportCount = 0;
   private readonly seed: number;
-  private rec!: Uint32Array;
-  private recI!: Int32Array;
-  private hi: Uint32Array | null = null;
-  state!: Uint8Array;
-  /** Destination handle (dest-registry.ts), -1 for none (bypass entries). */
-  dest!: Int32Array;
-  /** Index of the controlling entry (template or FTP control connection), -1 for none. */
-  control!: Int32Array;
-  /** How many entries this one controls. */
-  nControl!: Int32Array;
-  /** Current timeout in ms (set by each state transition; templates: the persistence timeout). */
-  timeout!: Uint32Array;
-  inPkts!: Uint32Array;
-  fwmark!: Uint32Array;
   private buckets: Int32Array;
   private mask: number;
   private readonly scratch = new Uint32Array(4);
-  private freeHead = -1;
-  private highWater = 0;
 
   constructor(opts: ConnTableOptions = {}) {
-    this.maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    super(opts);
     this.seed = (opts.hashSeed ?? 0x2545f491) | 0;
-    this.capacity = Math.min(nextPow2(opts.initialCapacity ?? 1024), nextPow2(this.maxEntries));
-    this.allocate(this.capacity);
     this.buckets = new Int32Array(this.capacity).fill(-1);
     this.mask = this.capacity - 1;
   }
-
-  private allocate(cap: number): void {
-    this.rec = grown(this.rec, new Uint32Array(cap * STRIDE));
-    this.recI = new Int32Array(this.rec.buffer);
-    if (this.hi) this.hi = grown(this.hi, new Uint32Array(cap * HI));
-    this.state = grown(this.state, new Uint8Array(cap));
-    this.dest = grown(this.dest, new Int32Array(cap));
-    this.control = grown(this.control, new Int32Array(cap));
-    this.nControl = grown(this.nControl, new Int32Array(cap));
-    this.timeout = grown(this.timeout, new Uint32Array(cap));
-    this.inPkts = grown(this.inPkts, new Uint32Array(cap));
-    this.fwmark = grown(this.fwmark, new Uint32Array(cap));
-  }
-
-  // --- field access -------------------------------------------------------------------------
-
-  family(idx: number): number {
-    return this.rec[idx * STRIDE + R_META]! & 0xff;
-  }
-  proto(idx: number): number {
-    return (this.rec[idx * STRIDE + R_META]! >>> 8) & 0xff;
-  }
-  flags(idx: number): number {
-    return this.rec[idx * STRIDE + R_META]! >>> 16;
-  }
-  setFlags(idx: number, f: number): void {
-    const at = idx * STRIDE + R_META;
-    this.rec[at] = (this.rec[at]! & 0xffff) | ((f & 0xffff) << 16);
-  }
-  cport(idx: number): number {
-    return this.rec[idx * STRIDE + R_PORTS]! & 0xffff;
-  }
-  vport(idx: number): number {
-    return this.rec[idx * STRIDE + R_PORTS]! >>> 16;
-  }
-  dport(idx: number): number {
-    return this.rec[idx * STRIDE + R_DPORT]! & 0xffff;
-  }
-  /** Family of the destination address (tunnels may cross families). */
-  daf(idx: number): Family {
-    return (this.rec[idx * STRIDE + R_DPORT]! >>> 16) === 6 ? 6 : 4;
-  }
-
-  /** Copy address `which` (CADDR, VADDR, DADDR) of an entry into 4 words of `out`. */
-  copyAddr(idx: number, which: number, out: Uint32Array, off = 0): void {
-    out[off] = this.rec[idx * STRIDE + R_ADDR + which]!;
-    const hi = this.hi;
-    const b = idx * HI + which * 3;
-    out[off + 1] = hi ? hi[b]! : 0;
-    out[off + 2] = hi ? hi[b + 1]! : 0;
-    out[off + 3] = hi ? hi[b + 2]! : 0;
-  }
-
-  private setAddr(idx: number, which: number, a: ArrayLike<number>, off: number, af: number): void {
-    this.rec[idx * STRIDE + R_ADDR + which] = a[off]!;
-    if (af === 6 && !this.hi) this.hi = new Uint32Array(this.capacity * HI);
-    const hi = this.hi;
-    if (!hi) return;
-    const b = idx * HI + which * 3;
-    hi[b] = af === 6 ? a[off + 1]! : 0;
-    hi[b + 1] = af === 6 ? a[off + 2]! : 0;
-    hi[b + 2] = af === 6 ? a[off + 3]! : 0;
-  }
-
-  // --- slots ----------------------------------------------------------------------------------
 
   /** Hash of a lookup key; the client address is 4 words at `off` in `a`. */
   hashKey(af: number, proto: number, a: ArrayLike<number>, off: number, port: number): number {
@@ -171,59 +39,14 @@ export class ConnTable {
     return (h ^ (h >>> 13)) >>> 0;
   }
 
-  /** Grab a free slot (its fields are reset), or -1 when the table is at maxEntries. */
-  alloc(): number {
-    let idx = this.freeHead;
-    if (idx >= 0) {
-      this.freeHead = this.recI[idx * STRIDE + R_NEXT]!;
-    } else {
-      if (this.highWater >= this.maxEntries) return -1;
-      if (this.highWater === this.capacity) this.grow();
-      idx = this.highWater++;
-    }
-    this.count++;
-    this.rec.fill(0, idx * STRIDE, idx * STRIDE + STRIDE);
-    this.recI[idx * STRIDE + R_NEXT] = -1;
-    this.hi?.fill(0, idx * HI, idx * HI + HI);
-    this.state[idx] = 0;
-    this.dest[idx] = -1;
-    this.control[idx] = -1;
-    this.nControl[idx] = 0;
-    this.timeout[idx] = 0;
-    this.inPkts[idx] = 0;
-    this.fwmark[idx] = 0;
-    return idx;
-  }
-
-  /** Return a slot; it must already be unhashed. */
-  free(idx: number): void {
-    this.rec[idx * STRIDE + R_META] = 0;
-    this.recI[idx * STRIDE + R_NEXT] = this.freeHead;
-    this.freeHead = idx;
-    this.count--;
-  }
-
-  isLive(idx: number): boolean {
-    return idx >= 0 && idx < this.highWater && this.family(idx) !== 0;
-  }
-
-  /** One past the highest slot ever used (iteration bound). */
-  get slotsInUse(): number {
-    return this.highWater;
-  }
-
   /** Bytes of typed arrays held (for benchmarks). */
-  get bytes(): number {
-    let n = this.rec.byteLength + (this.hi?.byteLength ?? 0) + this.buckets.byteLength;
-    for (const a of [this.state, this.dest, this.control, this.nControl, this.timeout, this.inPkts, this.fwmark]) n += a.byteLength;
-    return n;
+  override get bytes(): number {
+    return super.bytes + this.buckets.byteLength;
   }
 
-  private grow(): void {
-    const cap = Math.min(this.capacity * 2, nextPow2(this.maxEntries));
-    this.allocate(cap);
-    this.capacity = cap;
-    this.rebuildIndex(cap);
+  protected override grow(): void {
+    super.grow();
+    this.rebuildIndex(this.capacity);
   }
 
   /** Re-bucket every hashed entry, keeping each chain's relative order (newest first). */
@@ -248,20 +71,6 @@ export class ConnTable {
     this.buckets = buckets;
     this.mask = mask;
   }
-
-  /** Set the key of a fresh slot. Addresses are 4 words each at the given offsets. */
-  setKey(idx: number, af: Family, proto: number, caddr: ArrayLike<number>, cOff: number, cport: number, vaddr: ArrayLike<number>, vOff: number, vport: number): void {
-    this.rec[idx * STRIDE + R_META] = af | (proto << 8) | (this.flags(idx) << 16);
-    this.rec[idx * STRIDE + R_PORTS] = (cport | (vport << 16)) >>> 0;
-    this.setAddr(idx, CADDR, caddr, cOff, af);
-    this.setAddr(idx, VADDR, vaddr, vOff, af);
-  }
-
-  setDestAddr(idx: number, daf: Family, daddr: ArrayLike<number>, dOff: number, dport: number): void {
-    this.setAddr(idx, DADDR, daddr, dOff, daf);
-    this.rec[idx * STRIDE + R_DPORT] = dport | (daf << 16);
-  }
-
   // --- index ----------------------------------------------------------------------------------
 
   /** Link a live entry into the index (head of its chain). */
@@ -366,13 +175,6 @@ export class ConnTable {
     return -1;
   }
 
-  private hiEq(idx: number, which: number, w: ArrayLike<number>): boolean {
-    const hi = this.hi;
-    const b = idx * HI + which * 3;
-    if (!hi) return w[1] === 0 && w[2] === 0 && w[3] === 0;
-    return hi[b] === w[1] && hi[b + 1] === w[2] && hi[b + 2] === w[3];
-  }
-
   /** Give a no-client-port entry the port of its first packet (ip_vs_conn_fill_cport). */
   fillCport(idx: number, cport: number): void {
     const hashed = this.unhash(idx);
@@ -382,13 +184,6 @@ export class ConnTable {
       this.rec[idx * STRIDE + R_PORTS] = ((this.rec[idx * STRIDE + R_PORTS]! & 0xffff0000) | cport) >>> 0;
     }
     if (hashed) this.hash(idx);
-  }
-
-  /** Change the virtual and destination ports of an entry in place (template invalidation). */
-  setPorts(idx: number, vport: number, dport: number): void {
-    const at = idx * STRIDE;
-    this.rec[at + R_PORTS] = ((this.rec[at + R_PORTS]! & 0xffff) | (vport << 16)) >>> 0;
-    this.rec[at + R_DPORT] = (this.rec[at + R_DPORT]! & 0xffff0000) | dport;
   }
 
   /** Number of hash buckets, and the first entry of one (listing walks the index in order). */
