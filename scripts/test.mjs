@@ -4,7 +4,8 @@
 // `*.serial.test.ts` use fixed well-known ports (the demo's) and run afterwards, one at a time.
 // Usage: node scripts/test.mjs [substring-filter...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -35,13 +36,22 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-function run(list, concurrency) {
+// Each run also writes TAP to a temporary file, so the two runs can be summed into one closing line.
+const tapDir = mkdtempSync(join(tmpdir(), 'tsvs-test-'));
+const totals = { pass: 0, fail: 0, skipped: 0 };
+function run(list, concurrency, name) {
   if (list.length === 0) return 0;
-  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...list];
-  return spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+  const tap = join(tapDir, `${name}.tap`);
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...list];
+  const status = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return status;
 }
 const serial = files.filter((f) => f.endsWith('.serial.test.ts'));
 const parallel = files.filter((f) => !serial.includes(f));
-const a = run(parallel, 2);
-const b = run(serial, 1);
+const a = run(parallel, 2, 'parallel');
+const b = run(serial, 1, 'serial');
+rmSync(tapDir, { recursive: true, force: true });
+console.log(`\ntotal: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(a || b);
