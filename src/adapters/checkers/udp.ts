@@ -5,11 +5,11 @@
  * require_reply a reply must arrive, with a length in [min_reply_length, max_reply_length] and
  * matching the given bytes (`x` nibbles match anything).
  */
-import { createSocket } from 'node:dgram';
 import type { CheckResult } from '../../core/health/spec.js';
 import type { HealthProbe, ProbeTarget } from '../../engine/health/ports.js';
 import type { Checker } from '../../lang/keepalived/model.js';
-import { targetHost, timeoutMs, type CheckerContext } from './context.js';
+import type { CheckerContext } from './context.js';
+import { udpExchange } from './udp-exchange.js';
 
 type UdpChecker = Extract<Checker, { type: 'UDP_CHECK' }>;
 
@@ -63,36 +63,16 @@ export class UdpCheck implements HealthProbe {
 
   run(): Promise<CheckResult> {
     const c = this.checker.connection;
-    return new Promise((resolve) => {
-      const sock = createSocket({ type: c.connectIp.includes(':') ? 'udp6' : 'udp4' });
-      let done = false;
-      const finish = (r: CheckResult): void => {
-        if (done) return;
-        done = true;
-        this.ctx.timers.clear(timer);
-        sock.removeAllListeners('message');
-        sock.on('error', () => undefined);
-        try {
-          sock.close();
-        } catch {
-          // Already closed.
-        }
-        resolve(r);
-      };
+    return udpExchange(this.ctx, c, {
+      payload: this.payload,
       // Silence means success unless a reply is required.
-      const timer = this.ctx.timers.set(timeoutMs(c), () => finish(this.reply ? { kind: 'fail', reason: 'failed' } : { kind: 'pass' }));
-      sock.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.syscall === 'bind') return finish({ kind: 'skipped', reason: 'UDP connect fail to create socket. Rescheduling.' });
-        finish({ kind: 'fail', reason: 'failed' });
-      });
-      sock.on('message', (msg) => {
-        if (!this.reply) return finish({ kind: 'pass' });
+      onTimeout: () => (this.reply ? { kind: 'fail', reason: 'failed' } : { kind: 'pass' }),
+      onError: (e) => (e.syscall === 'bind' ? { kind: 'skipped', reason: 'UDP connect fail to create socket. Rescheduling.' } : { kind: 'fail', reason: 'failed' }),
+      onMessage: (msg) => {
+        if (!this.reply) return { kind: 'pass' };
         const ok = replyMatches(msg, this.reply, this.checker.minReplyLength, this.checker.maxReplyLength);
-        finish(ok ? { kind: 'pass' } : { kind: 'fail', reason: 'reply data mismatch' });
-      });
-      const connect = (): void => sock.connect(c.connectPort, targetHost(c), () => sock.send(this.payload));
-      if (c.bindto || c.bindPort) sock.bind({ ...(c.bindto ? { address: c.bindto } : {}), port: c.bindPort }, connect);
-      else connect();
+        return ok ? { kind: 'pass' } : { kind: 'fail', reason: 'reply data mismatch' };
+      },
     });
   }
 

@@ -5,37 +5,19 @@
  * replaced. Entries expire through {@link LocalityCache.collect}, run by `tick` every 60 s.
  */
 import { DEST_F, type Destination, type PickContext, type Scheduler, type Sysctls, type VirtualService } from '../model.js';
-import { LocalityCache, localityBucket, type LocalityEntry } from './locality-cache.js';
+import { localityBucket, type LocalityEntry } from './locality-cache.js';
+import { LocalityScheduler } from './locality-scheduler.js';
 import { localityOverloaded, weightedLeast } from './load.js';
 
 export interface LblcEntry extends LocalityEntry {
   dest: Destination;
 }
 
-export class LocalityLeastConnection implements Scheduler {
+export class LocalityLeastConnection extends LocalityScheduler<LblcEntry> {
   readonly name = 'lblc';
-  readonly cache = new LocalityCache<LblcEntry>();
-  /** Set by done(): no new entries afterwards (the kernel's tbl->dead). */
-  private dead = false;
 
-  constructor(private readonly sysctls: Sysctls) {}
-
-  init(): void {
-    this.dead = false;
-  }
-
-  done(): void {
-    this.dead = true;
-    this.cache.clear();
-  }
-
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
-
-  /** The periodic collection; lblc_expiration is read at each run (seconds). */
-  tick(_svc: VirtualService, now: number): void {
-    this.cache.collect(now, this.sysctls.lblc_expiration * 1000);
+  protected expirationMs(): number {
+    return this.sysctls.lblc_expiration * 1000;
   }
 
   pick(svc: VirtualService, ctx: PickContext): Destination | null {

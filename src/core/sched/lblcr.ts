@@ -5,7 +5,8 @@
  * than one member that has not changed for lblcr_expiration loses its most loaded member.
  */
 import { DEST_F, type Destination, type PickContext, type Scheduler, type Sysctls, type VirtualService } from '../model.js';
-import { LocalityCache, localityBucket, type LocalityEntry } from './locality-cache.js';
+import { localityBucket, type LocalityEntry } from './locality-cache.js';
+import { LocalityScheduler } from './locality-scheduler.js';
 import { connOverhead, isOverloaded, localityOverloaded, productGreater, weightedLeast } from './load.js';
 
 export interface LblcrEntry extends LocalityEntry {
@@ -70,31 +71,10 @@ export function setMax(set: readonly Destination[]): Destination | null {
   return most;
 }
 
-export class LocalityLeastConnectionReplicated implements Scheduler {
+export class LocalityLeastConnectionReplicated extends LocalityScheduler<LblcrEntry> {
   readonly name = 'lblcr';
-  readonly cache = new LocalityCache<LblcrEntry>();
-  private dead = false;
 
-  constructor(private readonly sysctls: Sysctls) {}
-
-  init(): void {
-    this.dead = false;
-  }
-
-  done(): void {
-    this.dead = true;
-    this.cache.clear();
-  }
-
-  addDest(): void {}
-  delDest(): void {}
-  updDest(): void {}
-
-  tick(_svc: VirtualService, now: number): void {
-    this.cache.collect(now, this.expirationMs());
-  }
-
-  private expirationMs(): number {
+  protected expirationMs(): number {
     return this.sysctls.lblcr_expiration * 1000;
   }
 

@@ -4,30 +4,12 @@ import type { Protocol } from '../../core/model.js';
 import type { ConnView } from '../../core/snapshot.js';
 import type { Names } from './format-addr.js';
 import { expiryText, formatConnections } from './list-conns.js';
+import { conn } from './list-testkit.js';
 
 function lines(...ls: string[]): string {
   return ls.map((l) => `${l.replace(/\|$/, '')}\n`).join('');
 }
 
-function conn(over: Partial<ConnView>): ConnView {
-  return {
-    protocol: 'TCP',
-    family: 4,
-    caddr: '203.0.113.7',
-    cport: 51514,
-    vaddr: '10.0.0.100',
-    vport: 80,
-    daddr: '192.168.1.11',
-    dport: 80,
-    state: 'ESTABLISHED',
-    expiresMs: 899_999,
-    template: false,
-    pe: '',
-    peData: '',
-    fwd: 'nat',
-    ...over,
-  };
-}
 
 /** The entries of ipvs.md §6.7's example, in the order the table gave them. */
 const REFERENCE: ConnView[] = [

@@ -6,7 +6,7 @@ import type { Family } from '../../core/addr.js';
 import { Ipvs } from '../../core/ipvs.js';
 import { SVC_F, type Destination, type DestSpec, type Protocol, type ServiceKey, type ServiceSpec } from '../../core/model.js';
 import type { Op } from '../../core/ops.js';
-import { snapshotIpvs, type IpvsSnapshot } from '../../core/snapshot.js';
+import { snapshotIpvs, type ConnView, type IpvsSnapshot } from '../../core/snapshot.js';
 import type { Stats } from '../../core/stats.js';
 import { DEFAULT_LIST_OPTIONS, type ListOptions } from './command.js';
 
@@ -121,4 +121,25 @@ export function referenceTable(): Ipvs {
   addService(ipvs, serviceSpec(fwmKey(2, 6), 'rr'));
   addDest(ipvs, fwmKey(2, 6), destSpec('2001:db8::b', 0));
   return ipvs;
+}
+
+/** A connection entry as listings show it: an established NAT TCP connection unless `over` says otherwise. */
+export function conn(over: Partial<ConnView>): ConnView {
+  return {
+    protocol: 'TCP',
+    family: 4,
+    caddr: '203.0.113.7',
+    cport: 51514,
+    vaddr: '10.0.0.100',
+    vport: 80,
+    daddr: '192.168.1.11',
+    dport: 80,
+    state: 'ESTABLISHED',
+    expiresMs: 899_999,
+    template: false,
+    pe: '',
+    peData: '',
+    fwd: 'nat',
+    ...over,
+  };
 }

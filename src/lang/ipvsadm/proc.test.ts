@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Ipvs } from '../../core/ipvs.js';
 import { SVC_F } from '../../core/model.js';
-import type { ConnView } from '../../core/snapshot.js';
 import { formatProcConns, formatProcIpvs, formatProcStats, fullIPv6, procAddr } from './proc.js';
-import { addDest, addService, addrKey, destSpec, fwmKey, serviceSpec, setConns, setCounters, settleRates, snapshot } from './list-testkit.js';
+import { addDest, addService, addrKey, conn, destSpec, fwmKey, serviceSpec, setConns, setCounters, settleRates, snapshot } from './list-testkit.js';
 
 /** Golden text with `|` marking each line end, so trailing spaces are visible in the source. */
 function lines(...ls: string[]): string {
@@ -76,25 +75,6 @@ test('/proc/net/ip_vs with no services is the three header lines', () => {
   assert.equal(formatProcIpvs(snapshot(new Ipvs())), lines(...PROC_HEADER));
 });
 
-function conn(over: Partial<ConnView>): ConnView {
-  return {
-    protocol: 'TCP',
-    family: 4,
-    caddr: '203.0.113.7',
-    cport: 51514,
-    vaddr: '10.0.0.100',
-    vport: 80,
-    daddr: '192.168.1.11',
-    dport: 80,
-    state: 'ESTABLISHED',
-    expiresMs: 899_999,
-    template: false,
-    pe: '',
-    peData: '',
-    fwd: 'nat',
-    ...over,
-  };
-}
 
 test('/proc/net/ip_vs_conn: hex IPv4, full IPv6, mixed families, templates, pe data', () => {
   const text = formatProcConns([

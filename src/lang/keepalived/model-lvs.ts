@@ -51,17 +51,8 @@ export interface ServiceEndpoint {
   readonly fwmark: number;
 }
 
-export type CheckerType =
-  | 'TCP_CHECK'
-  | 'HTTP_GET'
-  | 'SSL_GET'
-  | 'MISC_CHECK'
-  | 'SMTP_CHECK'
-  | 'DNS_CHECK'
-  | 'UDP_CHECK'
-  | 'PING_CHECK'
-  | 'FILE_CHECK'
-  | 'BFD_CHECK';
+/** The checker kinds are the health core's; the model names the same ones. */
+export type { CheckerType } from '../../core/health/spec.js';
 
 export interface HttpUrl {
   readonly path: string;
