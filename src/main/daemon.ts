@@ -201,7 +201,9 @@ function startHealth(director: Director, clock: NodeClock, log: Logger, obs: Obs
 function healthReloader(director: Director, health: HealthMonitor, config: NonNullable<DaemonOptions['config']>, log: Logger): ConfigReloader {
   const source: ModelSource = async () => {
     const load = await config.source();
-    return { load, model: load.fatal ? null : (load.model ?? null) };
+    const model = load.fatal ? null : (load.model ?? null);
+    lastModel.set(config, model);
+    return { load, model };
   };
   return new HealthReloader({ director, source, health, logger: log });
 }
@@ -213,7 +215,13 @@ function healthReloader(director: Director, health: HealthMonitor, config: NonNu
 // configuration passed carries the instances over (keepalived.md §4.11). Stopped first on
 // SIGTERM, so the backup hears priority 0 at once.
 
+/** The model of the configuration's latest load (health and VRRP share one parse per load). */
+const lastModel = new WeakMap<object, KeepalivedConfig | null>();
+
 function vrrpModel(config: NonNullable<DaemonOptions['config']>): KeepalivedConfig {
+  const loaded = lastModel.get(config);
+  if (loaded) return loaded;
+  // A source that carries no model (an in-memory one): read the file as keepalived would.
   const configId = config.configId ?? hostname().split('.')[0] ?? '';
   return parseKeepalivedConfig(config.file, { ...configFileIo, configId }).model;
 }
