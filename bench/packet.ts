@@ -6,9 +6,10 @@
  * frame into the working buffer first (as a receive ring hands over a fresh frame), and that copy
  * is part of the measured time.
  *
- * Run: node --import tsx bench/packet.ts [seconds-per-row]
- * Part 2 (bench/packet-e2e.ts: end to end through network namespaces with wrk) needs root and
- * the native addon; without them it says why it did not run.
+ * Run: node --import tsx bench/packet.ts [seconds-per-row] [end-to-end runs]
+ * Part 2 (bench/packet-e2e.ts: end to end through network namespaces with wrk, against nftables)
+ * and part 3 (bench/packet-ring.ts: the native receive ring under a flood) need root and the
+ * native addon; without them they say why they did not run.
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +19,8 @@ import { Neighbours } from '../src/core/forward/neighbours.js';
 import type { FwdMethod } from '../src/core/model.js';
 import { macBytes } from '../src/wire/bytes.js';
 import { PacketBuilder } from '../src/wire/packet-builder.js';
-import { runE2e } from './packet-e2e.js';
+import { formatE2e, runE2e } from './packet-e2e.js';
+import { formatRingFlood, runRingFlood } from './packet-ring.js';
 
 export interface PacketBenchRow {
   readonly mode: string;
@@ -120,12 +122,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const seconds = Number(process.argv[2] ?? 1);
   console.log(`packet engine, pure path, ${FLOWS} established connections, 60-byte frames (node ${process.version})`);
   console.log(format(runPacketBench(seconds)));
-  const e2e = await runE2e(seconds * 3);
-  if (typeof e2e === 'string') {
-    console.log(`\nPart 2 (namespaces, wrk): not run — ${e2e}`);
-  } else {
-    console.log('\nPart 2: HTTP through network namespaces (wrk -t1 -c16, node http servers on the real servers)');
-    console.log('| path | requests/s | errors |\n| --- | ---: | --- |');
-    for (const r of e2e) console.log(`| ${r.mode} | ${r.requestsPerSec.toFixed(0)} | ${r.errors || '-'} |`);
-  }
+  const e2e = await runE2e(seconds * 3, Number(process.argv[3] ?? 3));
+  if (typeof e2e === 'string') console.log(`\nPart 2 (namespaces, wrk): not run — ${e2e}`);
+  else console.log(`\nPart 2: ${formatE2e(e2e)}`);
+  const flood = await runRingFlood(seconds * 2, 2);
+  if (typeof flood === 'string') console.log(`\nPart 3 (receive ring under a flood): not run — ${flood}`);
+  else console.log(`\nPart 3: the receive ring alone under a flood of 60-byte frames on a veth pair (${seconds * 2} s per row)\n${formatRingFlood(flood)}`);
 }

@@ -11,8 +11,13 @@
  * in the foreground as its child and is stopped by PID. The machine is shared and small: treat
  * the figures as ratios measured side by side, not as absolute capacity.
  *
+ * Then the dashboard's cost to a whole daemon under the same load, with and without one open
+ * page in headless Chromium (bench/proxy-dashboard.ts; BENCH_DASHBOARD=0 leaves it out,
+ * BENCH_DASHBOARD_PAIRS sets the number of alternating pairs, default 4).
+ *
  * `node --import tsx bench/proxy.ts --serve <vip> <port> <real-server-port>` runs the tsvs side
- * alone (used by the benchmark as its child process).
+ * alone (used by the benchmark as its child process); `--serve-daemon` the daemon for the
+ * dashboard rows.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +25,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { dashboardCost, dashboardCostProblem, serveDaemon } from './proxy-dashboard.js';
 
 const WRK_SECONDS = 5;
 const WRK_CONNECTIONS = 32;
@@ -157,6 +163,12 @@ async function main(): Promise<void> {
     }
 
     printTable(results);
+
+    if (process.env['BENCH_DASHBOARD'] !== '0') {
+      const problem = dashboardCostProblem();
+      if (problem) console.log(`\nDashboard cost: not measured (${problem})`);
+      else await dashboardCost({ host: HOST, backendPort: nginxPort, seconds: WRK_SECONDS, pairs: Number(process.env['BENCH_DASHBOARD_PAIRS'] ?? 4), connections: WRK_CONNECTIONS, freePort, waitPort, cpuUs });
+    }
   } finally {
     stopAll();
     await new Promise((r) => setTimeout(r, 200));
@@ -358,6 +370,8 @@ function lines(p: ChildProcess): AsyncIterator<string> {
 
 if (process.argv[2] === '--serve') {
   await serve(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+} else if (process.argv[2] === '--serve-daemon') {
+  await serveDaemon(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]), Number(process.argv[6]));
 } else {
   await main();
 }

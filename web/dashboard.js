@@ -53,36 +53,73 @@ function setLink(up, text) {
   l.textContent = text;
 }
 
-// ---- the cluster: VIPs -> this director (VRRP state) -> real servers ------------------------
+// ---- the cluster: VIPs -> the directors (VRRP state) -> real servers ---------------------------
+//
+// This director is the one the page is connected to; the others are the peers its VRRP instances
+// heard in adverts (VRRP masters advertise, backups stay quiet, so a backup sees the master and a
+// master that took over still remembers the director it replaced) or configured unicast peers.
+
+/** Peer directors: address -> lines (one per instance that knows it). */
+function peerDirectors(s) {
+  const peers = new Map();
+  for (const i of s.vrrp.instances) {
+    for (const p of i.peers || []) {
+      const master = i.state !== 'MASTER' && p.address === i.masterAddress;
+      const state = master ? 'MASTER' : p.heardMsAgo === null ? 'unknown' : 'heard';
+      const text = master ? `${i.name}: MASTER prio ${p.priority}`
+        : p.heardMsAgo === null ? `${i.name}: not heard yet`
+        : `${i.name}: last advert ${duration(p.heardMsAgo)} ago (prio ${p.priority})`;
+      if (!peers.has(p.address)) peers.set(p.address, []);
+      peers.get(p.address).push({ instance: i.name, state, text });
+    }
+  }
+  return peers;
+}
+
+const LINE_H = 18;
+const boxH = (lines) => 28 + LINE_H * Math.max(1, lines);
+
+function drawDirectors(root, s, peers) {
+  const self = s.vrrp.instances;
+  let y = 10;
+  root.append(svg('rect', { class: 'box', x: 320, y, width: 260, height: boxH(self.length), rx: 6, 'data-director': 'self' }));
+  root.append(svg('text', { x: 335, y: y + 18 }, `this director (${s.daemon.engine})`));
+  self.forEach((i, k) => {
+    root.append(svg('text', { x: 335, y: y + 36 + k * LINE_H, class: i.state, 'data-instance': i.name, 'data-state': i.state }, `${i.name}: ${i.state} prio ${i.priority}`));
+  });
+  if (self.length === 0) root.append(svg('text', { x: 335, y: y + 36, class: 'unchecked' }, s.vrrp.reason || 'no VRRP'));
+  const selfMid = y + boxH(self.length) / 2;
+  y += boxH(self.length) + 12;
+  for (const [addr, lines] of peers) {
+    root.append(svg('path', { class: 'edge peer', d: `M450 ${y - 12} L450 ${y}` }));
+    root.append(svg('rect', { class: 'box peer', x: 320, y, width: 260, height: boxH(lines.length), rx: 6, 'data-peer': addr, 'data-state': lines[0].state }));
+    root.append(svg('text', { x: 335, y: y + 18 }, `director ${addr}`));
+    lines.forEach((l, k) => root.append(svg('text', { x: 335, y: y + 36 + k * LINE_H, class: l.state === 'MASTER' ? 'MASTER' : 'unchecked', 'data-peer': addr, 'data-instance': l.instance, 'data-state': l.state }, l.text)));
+    y += boxH(lines.length) + 12;
+  }
+  return { mid: selfMid, bottom: y };
+}
 
 function drawCluster(s) {
   const host = document.getElementById('cluster');
   const rowH = 30;
   const rows = s.services.map((svc) => Math.max(1, svc.realServers.length));
-  const total = Math.max(rows.reduce((a, b) => a + b, 0), s.vrrp.instances.length + 2, 3);
-  const h = total * rowH + 20;
+  const peers = peerDirectors(s);
+  const directorsH = [...peers.values()].reduce((a, l) => a + boxH(l.length) + 12, boxH(s.vrrp.instances.length) + 12);
+  const h = Math.max(rows.reduce((a, b) => a + b, 0) * rowH, directorsH, 3 * rowH) + 20;
   const root = svg('svg', { width: '100%', viewBox: `0 0 900 ${h}`, role: 'img' });
-  const dirY = 10;
-  const dirH = h - 20;
-  root.append(svg('rect', { class: 'box', x: 330, y: dirY, width: 220, height: dirH, rx: 6, 'data-director': 'self' }));
-  root.append(svg('text', { x: 345, y: dirY + 20 }, `this director (${s.daemon.engine})`));
-  s.vrrp.instances.forEach((i, k) => {
-    const line = `${i.name}: ${i.state} prio ${i.priority}`;
-    root.append(svg('text', { x: 345, y: dirY + 42 + k * 36, class: i.state, 'data-instance': i.name, 'data-state': i.state }, line));
-    if (i.state !== 'MASTER' && i.masterAddress) root.append(svg('text', { x: 345, y: dirY + 58 + k * 36, class: 'unchecked' }, `master: ${i.masterAddress}`));
-  });
-  if (s.vrrp.instances.length === 0) root.append(svg('text', { x: 345, y: dirY + 42, class: 'unchecked' }, s.vrrp.reason || 'no VRRP'));
+  const dir = drawDirectors(root, s, peers);
   let y = 10;
   s.services.forEach((svc, k) => {
     const span = rows[k] * rowH;
     const vy = y + span / 2 - 11;
     root.append(svg('rect', { class: 'box', x: 10, y: vy, width: 220, height: 22, rx: 4 }));
     root.append(svg('text', { x: 20, y: vy + 15 }, `${svc.name} ${svc.scheduler}`));
-    root.append(svg('path', { class: 'edge', d: `M230 ${vy + 11} C280 ${vy + 11} 280 ${vy + 11} 330 ${vy + 11}` }));
+    root.append(svg('path', { class: 'edge', d: `M230 ${vy + 11} C275 ${vy + 11} 275 ${dir.mid} 320 ${dir.mid}` }));
     svc.realServers.forEach((r, j) => {
       const ry = y + j * rowH + 4;
       const cls = r.health === 'down' ? 'edge down' : 'edge';
-      root.append(svg('path', { class: cls, d: `M550 ${vy + 11} C600 ${vy + 11} 600 ${ry + 11} 650 ${ry + 11}` }));
+      root.append(svg('path', { class: cls, d: `M580 ${dir.mid} C615 ${dir.mid} 615 ${ry + 11} 650 ${ry + 11}` }));
       root.append(svg('rect', { class: 'box', x: 650, y: ry, width: 240, height: 22, rx: 4, 'data-rs': rsName(r), 'data-health': r.health }));
       root.append(svg('circle', { cx: 662, cy: ry + 11, r: 5, class: r.health, fill: 'currentColor' }));
       root.append(svg('text', { x: 674, y: ry + 15 }, `${rsName(r)}  w${r.weight}  ${r.health}`));
@@ -101,8 +138,9 @@ function drawVrrp(s) {
       el('td', {}, i.name), el('td', {}, i.interface), el('td', {}, i.vrid),
       el('td', { class: i.state }, i.state),
       el('td', {}, i.priority === i.basePriority ? i.priority : `${i.priority} (${i.basePriority})`),
-      el('td', {}, i.masterAddress || '-')));
-  if (rows.length === 0) rows.push(el('tr', {}, el('td', { class: 'empty', colspan: 6 }, s.vrrp.reason || 'VRRP is not running')));
+      el('td', {}, i.masterAddress || '-'),
+      el('td', {}, (i.peers || []).map((p) => (p.heardMsAgo === null ? `${p.address} (not heard)` : `${p.address} (${duration(p.heardMsAgo)} ago)`)).join(', ') || '-')));
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { class: 'empty', colspan: 7 }, s.vrrp.reason || 'VRRP is not running')));
   body.replaceChildren(...rows);
 }
 
@@ -184,14 +222,48 @@ function addEvent(e) {
 
 // ---- the stream ----------------------------------------------------------------------------------
 
+// Redraw a part only when what it shows changed: an idle page then costs the browser (and the
+// machine the daemon shares with it) next to nothing. The charts move with time, so they are
+// redrawn every CHART_EVERY_S seconds (every second while they are younger than that), or at
+// once when their series change.
+const CHART_EVERY_S = 5;
+const drawn = { cluster: '', vrrp: '', table: '', series: '', chartAt: 0 };
+
+/** What the cluster picture and the VRRP table show (ages in whole seconds, as displayed). */
+function vrrpKey(s) {
+  return JSON.stringify([s.daemon.engine, s.vrrp.reason, s.vrrp.instances.map((i) => [i.name, i.interface, i.vrid, i.state, i.priority, i.basePriority, i.masterAddress,
+    (i.peers || []).map((p) => [p.address, p.priority, p.heardMsAgo === null ? null : Math.floor(p.heardMsAgo / 1000)])])]);
+}
+
+function clusterKey(s) {
+  return vrrpKey(s) + JSON.stringify(s.services.map((svc) => [svc.name, svc.scheduler, svc.realServers.map((r) => [rsName(r), r.weight, r.health])]));
+}
+
+function tableKey(s) {
+  return JSON.stringify(s.services);
+}
+
+function redraw(part, key, draw) {
+  if (drawn[part] === key) return;
+  drawn[part] = key;
+  draw();
+}
+
 function onStatus(s) {
   const d = s.daemon;
   document.getElementById('daemon').textContent = `v${d.version} · engine ${d.engine} · pid ${d.pid} · up ${duration(d.uptimeMs)} · ${d.configFile || 'no configuration file'}`;
   record(s);
-  drawCluster(s);
-  drawVrrp(s);
-  drawTable(s);
-  drawCharts();
+  redraw('cluster', clusterKey(s), () => drawCluster(s));
+  redraw('vrrp', vrrpKey(s), () => drawVrrp(s));
+  redraw('table', tableKey(s), () => drawTable(s));
+  const series = JSON.stringify([...history].map(([name, h]) => [name, [...(h.at(-1)?.conns.keys() || [])]]));
+  const now = Date.now();
+  const young = [...history.values()].some((h) => h.length <= CHART_EVERY_S);
+  if (young || series !== drawn.series || now - drawn.chartAt >= CHART_EVERY_S * 1000) {
+    drawn.series = series;
+    drawn.chartAt = now;
+    drawCharts();
+  }
 }
 
 function dispatch(block) {

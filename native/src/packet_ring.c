@@ -1,11 +1,9 @@
 /*
  * AF_PACKET ring sockets for the packet data-plane engine (all forwarding logic is TypeScript).
  *
- * Receive: a TPACKET_V3 ring mmap'd once; when libuv reports the socket readable, every block the
- * kernel has retired is handed to JavaScript in one call, without copying: a Buffer over the
- * block's memory and a descriptor array (4 × u32 per frame: offset in the block, captured length,
- * length on the wire, flags). The callback must finish with the block before it returns (it may
- * rewrite frames in place and send them from there); the block then goes back to the kernel.
+ * Receive: an mmap'd ring, TPACKET_V2 by default (a frame is handed over as soon as it is
+ * written) or TPACKET_V3 (whole blocks, when full or after the retire timeout); the walk over the
+ * ring and the one JavaScript call per batch are in packet_ring_rx.c.
  *
  * Send: ringSend(handle, buffer, descriptors, count) sends `count` frames (pairs of offset and
  * length into `buffer`) with sendmmsg, a batch per system call.
@@ -15,51 +13,25 @@
  */
 #include "packet_ring.h"
 #include "napi_util.h"
+#include "packet_ring_impl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <uv.h>
 
-#define DESC_WORDS 4
 #define SEND_BATCH 64
-/* Flags word of a descriptor. */
-#define F_PKTTYPE_MASK 0xff
-#define F_CSUM_NOT_READY 0x100
-#define F_VLAN_VALID 0x200
-
-typedef struct ring {
-  napi_env env;
-  int fd;
-  int ifindex;
-  uint8_t *map;
-  size_t map_len;
-  uint32_t block_size;
-  uint32_t block_nr;
-  uint32_t next_block;
-  uint32_t *desc;
-  uint32_t desc_cap;
-  uv_poll_t poll;
-  napi_ref on_batch;
-  napi_ref self;
-  napi_ref desc_ref;
-  napi_async_context actx;
-  bool open;
-  bool handle_closed;
-  bool finalized;
-} ring_t;
 
 static void free_if_done(ring_t *r) {
+  /* r->desc is the memory of a JavaScript ArrayBuffer: the garbage collector frees it. */
   if (r->handle_closed && r->finalized) {
-    free(r->desc);
     free(r);
   }
 }
@@ -88,6 +60,8 @@ static void release_refs(napi_env env, ring_t *r) {
   r->self = NULL;
   if (r->desc_ref) napi_delete_reference(env, r->desc_ref);
   r->desc_ref = NULL;
+  if (r->map_ref) napi_delete_reference(env, r->map_ref);
+  r->map_ref = NULL;
   if (r->actx) napi_async_destroy(env, r->actx);
   r->actx = NULL;
 }
@@ -100,6 +74,19 @@ static void finalize(napi_env env, void *data, void *hint) {
   free_if_done(r);
 }
 
+/* TPACKET_V2: one Buffer over the whole mapping for every batch (valid only during a callback). */
+static bool map_buffer(napi_env env, ring_t *r) {
+  napi_value buf;
+  return napi_create_external_buffer(env, r->map_len, r->map, NULL, NULL, &buf) == napi_ok && napi_create_reference(env, buf, 1, &r->map_ref) == napi_ok;
+}
+
+/* Before unmapping: a Buffer over the ring kept past a callback reads as empty, not as freed memory. */
+static void detach_map_buffer(napi_env env, ring_t *r) {
+  napi_value buf, ab;
+  if (!r->map_ref || napi_get_reference_value(env, r->map_ref, &buf) != napi_ok || !buf) return;
+  if (napi_get_typedarray_info(env, buf, NULL, NULL, NULL, &ab, NULL) == napi_ok) napi_detach_arraybuffer(env, ab);
+}
+
 static ring_t *unwrap(napi_env env, napi_value obj) {
   ring_t *r = NULL;
   if (napi_unwrap(env, obj, (void **)&r) != napi_ok || !r) {
@@ -109,77 +96,57 @@ static ring_t *unwrap(napi_env env, napi_value obj) {
   return r;
 }
 
-/* Fill the descriptors of one retired block; returns the number of frames. */
-static uint32_t describe_block(ring_t *r, struct tpacket_block_desc *bd) {
-  uint32_t n = bd->hdr.bh1.num_pkts;
-  if (n > r->desc_cap) n = r->desc_cap;
-  uint8_t *base = (uint8_t *)bd;
-  struct tpacket3_hdr *h = (struct tpacket3_hdr *)(base + bd->hdr.bh1.offset_to_first_pkt);
-  for (uint32_t i = 0; i < n; i++) {
-    struct sockaddr_ll *ll = (struct sockaddr_ll *)((uint8_t *)h + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-    uint32_t *d = r->desc + i * DESC_WORDS;
-    d[0] = (uint32_t)((uint8_t *)h - base) + h->tp_mac;
-    d[1] = h->tp_snaplen;
-    d[2] = h->tp_len;
-    d[3] = (uint32_t)ll->sll_pkttype | ((h->tp_status & TP_STATUS_CSUMNOTREADY) ? F_CSUM_NOT_READY : 0) |
-           ((h->tp_status & TP_STATUS_VLAN_VALID) ? F_VLAN_VALID | ((uint32_t)h->hv1.tp_vlan_tci << 16) : 0);
-    h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
-  }
-  return n;
-}
-
-static void deliver(ring_t *r, void *block, uint32_t count) {
-  napi_env env = r->env;
-  napi_value cb, recv, argv[3], result;
-  if (!r->on_batch || napi_get_reference_value(env, r->on_batch, &cb) != napi_ok || !cb) return;
-  if (napi_create_external_buffer(env, r->block_size, block, NULL, NULL, &argv[0]) != napi_ok) return;
-  if (napi_get_reference_value(env, r->desc_ref, &argv[1]) != napi_ok) return;
-  argv[2] = tsvs_int(env, (int32_t)count);
-  napi_get_global(env, &recv);
-  if (napi_make_callback(env, r->actx, recv, cb, 3, argv, &result) == napi_pending_exception) {
-    napi_value ex;
-    napi_get_and_clear_last_exception(env, &ex);
-    napi_fatal_exception(env, ex);
-  }
-}
-
-static void on_readable(uv_poll_t *p, int status, int events) {
-  ring_t *r = p->data;
-  napi_handle_scope scope;
-  if (status < 0 || napi_open_handle_scope(r->env, &scope) != napi_ok) return;
-  /* Walk retired blocks in order; stop at the first the kernel still owns. */
-  for (uint32_t i = 0; r->open && i < r->block_nr; i++) {
-    struct tpacket_block_desc *bd = (struct tpacket_block_desc *)(r->map + (size_t)r->next_block * r->block_size);
-    if (!(bd->hdr.bh1.block_status & TP_STATUS_USER)) break;
-    uint32_t n = describe_block(r, bd);
-    deliver(r, bd, n);
-    if (!r->open) break;
-    __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-    r->next_block = (r->next_block + 1) % r->block_nr;
-  }
-  napi_close_handle_scope(r->env, scope);
-}
-
 struct ring_opts {
-  int32_t block_size, block_nr, frame_size, retire_ms, fanout_group, fanout_mode;
+  int32_t block_size, block_nr, frame_size, retire_ms, fanout_group, fanout_mode, version, spin_us;
   char ifname[IF_NAMESIZE + 1];
+  /* Classic BPF run on each frame before it takes ring space (len 0: every frame). */
+  struct sock_fprog filter;
 };
 
+/* The `filter` option: raw struct sock_filter records (8 bytes each) in a Uint8Array. */
+static bool get_filter(napi_env env, napi_value obj, struct sock_fprog *out) {
+  bool has = false;
+  napi_value v;
+  napi_valuetype vt;
+  if (napi_has_named_property(env, obj, "filter", &has) != napi_ok) return false;
+  if (!has) return true;
+  if (napi_get_named_property(env, obj, "filter", &v) != napi_ok || napi_typeof(env, v, &vt) != napi_ok) return false;
+  if (vt == napi_undefined || vt == napi_null) return true;
+  bool is_ta = false;
+  napi_typedarray_type t;
+  size_t n = 0;
+  void *data = NULL;
+  napi_is_typedarray(env, v, &is_ta);
+  if (!is_ta || napi_get_typedarray_info(env, v, &t, &n, &data, NULL, NULL) != napi_ok || t != napi_uint8_array || n == 0 ||
+      n % sizeof(struct sock_filter) != 0 || n / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+    tsvs_throw_type(env, "filter must be a Uint8Array of 1 to 4096 struct sock_filter records (8 bytes each)");
+    return false;
+  }
+  out->len = (unsigned short)(n / sizeof(struct sock_filter));
+  out->filter = data;
+  return true;
+}
+
 static int setup(int fd, const struct ring_opts *o, int ifindex, const char **what) {
-  int v = TPACKET_V3;
+  int v = o->version == 3 ? TPACKET_V3 : TPACKET_V2;
   if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) != 0) return *what = "setsockopt(PACKET_VERSION)", errno;
+  /* struct tpacket_req3 begins with the four fields of TPACKET_V2's struct tpacket_req. */
   struct tpacket_req3 req;
   memset(&req, 0, sizeof req);
   req.tp_block_size = (unsigned)o->block_size;
   req.tp_block_nr = (unsigned)o->block_nr;
   req.tp_frame_size = (unsigned)o->frame_size;
-  req.tp_frame_nr = (unsigned)(((uint64_t)o->block_size * (unsigned)o->block_nr) / (unsigned)o->frame_size);
+  /* Frames do not cross blocks: the space after the last whole frame of a block stays unused. */
+  req.tp_frame_nr = (unsigned)(o->block_size / o->frame_size) * (unsigned)o->block_nr;
   req.tp_retire_blk_tov = (unsigned)o->retire_ms;
-  if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) return *what = "setsockopt(PACKET_RX_RING)", errno;
+  socklen_t req_len = v == TPACKET_V3 ? sizeof req : sizeof(struct tpacket_req);
+  if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, req_len) != 0) return *what = "setsockopt(PACKET_RX_RING)", errno;
 #ifdef PACKET_IGNORE_OUTGOING
   v = 1;
   if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &v, sizeof v) != 0) return *what = "setsockopt(PACKET_IGNORE_OUTGOING)", errno;
 #endif
+  if (o->filter.len && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &o->filter, sizeof o->filter) != 0) return *what = "setsockopt(SO_ATTACH_FILTER)", errno;
+  /* Frames start to arrive only now: bound to one interface, with the ring and filter in place. */
   struct sockaddr_ll ll;
   memset(&ll, 0, sizeof ll);
   ll.sll_family = AF_PACKET;
@@ -193,7 +160,11 @@ static int setup(int fd, const struct ring_opts *o, int ifindex, const char **wh
   return 0;
 }
 
-/* ringOpen({ifname, blockSize?, blockCount?, frameSize?, retireMs?, fanoutGroup?, fanoutMode?}, onBatch(block, descriptors, count)) */
+/*
+ * ringOpen({ifname, blockSize?, blockCount?, frameSize?, retireMs?, fanoutGroup?, fanoutMode?,
+ *           tpacketVersion? (2 | 3, default 2), spinUs? (TPACKET_V2: default 0), filter? (cBPF)},
+ *          onBatch(buffer, descriptors, count))
+ */
 napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], handle, desc_ab, desc_arr;
@@ -204,14 +175,21 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
   if (!tsvs_get_string(env, argv[0], "ifname", o.ifname, sizeof o.ifname, true) || !tsvs_get_int(env, argv[0], "blockSize", 1 << 18, &o.block_size) ||
       !tsvs_get_int(env, argv[0], "blockCount", 64, &o.block_nr) || !tsvs_get_int(env, argv[0], "frameSize", 2048, &o.frame_size) ||
       !tsvs_get_int(env, argv[0], "retireMs", 1, &o.retire_ms) || !tsvs_get_int(env, argv[0], "fanoutGroup", 0, &o.fanout_group) ||
-      !tsvs_get_int(env, argv[0], "fanoutMode", PACKET_FANOUT_HASH, &o.fanout_mode))
+      !tsvs_get_int(env, argv[0], "fanoutMode", PACKET_FANOUT_HASH, &o.fanout_mode) || !tsvs_get_int(env, argv[0], "tpacketVersion", 2, &o.version) ||
+      !tsvs_get_int(env, argv[0], "spinUs", 0, &o.spin_us) || !get_filter(env, argv[0], &o.filter))
     return NULL;
+  if (o.version != 2 && o.version != 3) return tsvs_throw_type(env, "tpacketVersion must be 2 or 3");
+  if (o.spin_us < 0 || o.spin_us > 1000000) return tsvs_throw_type(env, "spinUs must be between 0 and 1000000");
   long page = sysconf(_SC_PAGESIZE);
-  if (o.block_size <= 0 || o.block_size % page != 0 || o.block_nr <= 0 || o.frame_size < 128 || o.block_size % o.frame_size != 0)
-    return tsvs_throw_type(env, "blockSize must be a multiple of the page size and of frameSize");
+  /* The kernel allocates each block as 2^n pages: a block of a power-of-two size wastes none. */
+  if (o.block_size <= 0 || o.block_size % page != 0 || o.block_nr <= 0 || o.frame_size < 128 || o.frame_size % TPACKET_ALIGNMENT != 0 || o.frame_size > o.block_size)
+    return tsvs_throw_type(env, "blockSize must be a multiple of the page size, frameSize a multiple of 16 from 128 to blockSize");
+  /* Descriptors hold 32-bit offsets into the mapping. */
+  if ((uint64_t)o.block_size * (uint64_t)o.block_nr > UINT32_MAX) return tsvs_throw_type(env, "blockSize × blockCount must stay below 4 GiB");
   int ifindex = (int)if_nametoindex(o.ifname);
   if (!ifindex) return tsvs_throw_errno(env, "if_nametoindex", errno ? errno : ENODEV);
-  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  /* Protocol 0: the socket receives nothing (from any interface) until bind names ETH_P_ALL. */
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return tsvs_throw_errno(env, "socket(AF_PACKET)", errno);
   const char *what = NULL;
   int err = setup(fd, &o, ifindex, &what);
@@ -228,8 +206,9 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
     return tsvs_throw_errno(env, what, err);
   }
   ring_t *r = calloc(1, sizeof *r);
-  /* A frame takes at least 64 bytes of ring (headers + minimum frame). */
-  uint32_t cap = (uint32_t)o.block_size / 64;
+  uint32_t frame_nr = (uint32_t)(o.block_size / o.frame_size) * (uint32_t)o.block_nr;
+  /* TPACKET_V2: a batch is at most the whole ring; V3: a block, where a frame takes at least 64 bytes. */
+  uint32_t cap = o.version == 2 ? frame_nr : (uint32_t)o.block_size / 64;
   void *desc_mem = NULL;
   if (!r || napi_create_arraybuffer(env, (size_t)cap * DESC_WORDS * 4, &desc_mem, &desc_ab) != napi_ok) {
     munmap(map, map_len);
@@ -244,6 +223,11 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
   r->map_len = map_len;
   r->block_size = (uint32_t)o.block_size;
   r->block_nr = (uint32_t)o.block_nr;
+  r->version = o.version == 3 ? TPACKET_V3 : TPACKET_V2;
+  r->frame_size = (uint32_t)o.frame_size;
+  r->frames_per_block = (uint32_t)(o.block_size / o.frame_size);
+  r->frame_nr = frame_nr;
+  r->spin_ns = (uint32_t)o.spin_us * 1000u;
   r->desc = desc_mem;
   r->desc_cap = cap;
   r->poll.data = r;
@@ -260,7 +244,8 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
   if (napi_create_typedarray(env, napi_uint32_array, (size_t)cap * DESC_WORDS, desc_ab, 0, &desc_arr) != napi_ok ||
       napi_create_reference(env, desc_arr, 1, &r->desc_ref) != napi_ok || napi_create_reference(env, argv[1], 1, &r->on_batch) != napi_ok ||
       napi_async_init(env, NULL, tsvs_string(env, "tsvs:packet-ring"), &r->actx) != napi_ok || napi_create_object(env, &handle) != napi_ok ||
-      !(wrapped = napi_wrap(env, handle, r, finalize, NULL, NULL) == napi_ok) || napi_create_reference(env, handle, 1, &r->self) != napi_ok) {
+      !(wrapped = napi_wrap(env, handle, r, finalize, NULL, NULL) == napi_ok) || napi_create_reference(env, handle, 1, &r->self) != napi_ok ||
+      (r->version == TPACKET_V2 && !map_buffer(env, r))) {
     r->desc = NULL;
     shut(r);
     release_refs(env, r);
@@ -269,7 +254,7 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   napi_set_named_property(env, handle, "ifindex", tsvs_int(env, ifindex));
-  uv_poll_start(&r->poll, UV_READABLE, on_readable);
+  uv_poll_start(&r->poll, UV_READABLE, tsvs_ring_on_readable);
   return handle;
 }
 
@@ -364,6 +349,7 @@ napi_value tsvs_ring_close(napi_env env, napi_callback_info info) {
   if (argc < 1) return tsvs_throw_type(env, "ringClose(handle)");
   ring_t *r = unwrap(env, argv[0]);
   if (!r) return NULL;
+  detach_map_buffer(env, r);
   shut(r);
   release_refs(env, r);
   napi_get_undefined(env, &undef);

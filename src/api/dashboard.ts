@@ -14,8 +14,8 @@ import type { ControlPlane } from '../engine/control-plane.js';
 import { errorBody } from './errors.js';
 import { observabilityOf } from './events.js';
 import { buildStatus } from './events-status.js';
-import { serveEventStream } from './events-stream.js';
-import { renderMetrics } from './metrics.js';
+import { serveEventStream, streamFigures } from './events-stream.js';
+import { renderMetricsBytes } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './metrics-format.js';
 import { readProcessFigures } from './metrics-process.js';
 import { vrrpStatusOf } from './vrrp-routes.js';
@@ -40,9 +40,14 @@ function asset(file: string): Buffer {
 
 /** The metrics text, read now from the control plane. */
 export function metricsText(c: ControlPlane): string {
+  return metricsBody(c).toString('utf8');
+}
+
+/** The metrics as the bytes GET /metrics sends, read now from the control plane. */
+export function metricsBody(c: ControlPlane): Buffer {
   const obs = observabilityOf(c);
   obs?.pollStatus();
-  return renderMetrics({
+  return renderMetricsBytes({
     info: c.health(),
     snapshot: c.snapshot(),
     dataplane: c.dataplane(),
@@ -50,6 +55,7 @@ export function metricsText(c: ControlPlane): string {
     vrrp: vrrpStatusOf(c),
     events: obs?.events.counts() ?? {},
     process: readProcessFigures(),
+    stream: streamFigures(c),
   });
 }
 
@@ -81,7 +87,7 @@ export function serveObservability(c: ControlPlane, req: IncomingMessage, res: S
     sendText(res, 401, 'application/json', `${JSON.stringify(errorBody('UNAUTHORIZED', 'missing or wrong bearer token'))}\n`, { 'www-authenticate': 'Bearer' });
     return true;
   }
-  if (path === '/metrics') sendText(res, 200, EXPOSITION_CONTENT_TYPE, metricsText(c));
+  if (path === '/metrics') sendText(res, 200, EXPOSITION_CONTENT_TYPE, metricsBody(c));
   else if (path === '/v1/status') sendText(res, 200, 'application/json', `${JSON.stringify(buildStatus(c))}\n`);
   else serveEventStream(c, req, res, url);
   return true;

@@ -9,6 +9,7 @@ import type { HealthInfo } from '../engine/control-plane.js';
 import type { DataplaneProblem } from '../core/ports.js';
 import type { EngineEvent, RealServerHealth } from '../engine/events.js';
 import type { VrrpStatusReport } from '../engine/vrrp/engine.js';
+import type { VrrpPeer } from '../engine/vrrp/transitions.js';
 import type { ControlPlane } from '../engine/control-plane.js';
 import { observabilityOf, RECENT_EVENTS } from './events.js';
 import { serviceKeyOfView } from './routes.js';
@@ -59,6 +60,8 @@ export interface StatusInstance {
   readonly basePriority: number;
   readonly masterAddress: string | null;
   readonly sinceTransitionMs: number | null;
+  /** Other directors heard in adverts (most recent first) and configured unicast peers. */
+  readonly peers: readonly VrrpPeer[];
 }
 
 export interface StatusReport {
@@ -123,7 +126,7 @@ export function statusInstances(v: VrrpStatusReport): StatusReport['vrrp'] {
     reason: v.reason,
     instances: v.instances.map((i) => ({
       name: i.name, interface: i.ifname, vrid: i.vrid, state: i.state, priority: i.effectivePriority,
-      basePriority: i.basePriority, masterAddress: i.masterAddress, sinceTransitionMs: i.sinceTransitionMs,
+      basePriority: i.basePriority, masterAddress: i.masterAddress, sinceTransitionMs: i.sinceTransitionMs, peers: i.peers ?? [],
     })),
   };
 }

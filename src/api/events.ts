@@ -5,23 +5,16 @@
  *                    event of the log, `id:` its sequence number; `Last-Event-ID` or ?after=N
  *                    resumes, ?recent=N chooses how much history a new client gets)
  *   GET /metrics     Prometheus text format (metrics.ts)
- * The composition root adds an {@link ObservabilitySource} to the control plane it serves.
+ * The control plane carries its {@link ObservabilitySource} (null when none is wired in).
  */
-import type { ControlPlane } from '../engine/control-plane.js';
-import type { EventLog, RealServerHealth } from '../engine/events.js';
+import type { ControlPlane, ObservabilitySource } from '../engine/control-plane.js';
 
+export type { ObservabilitySource } from '../engine/control-plane.js';
 export type { EngineEvent, RealServerHealth } from '../engine/events.js';
 
-export interface ObservabilitySource {
-  readonly events: EventLog;
-  healthReport(): readonly RealServerHealth[];
-  /** Compare VRRP state and data-plane problems with the last reading now (records events). */
-  pollStatus(): void;
-}
-
 export function observabilityOf(c: ControlPlane): ObservabilitySource | null {
-  const o = (c as Partial<{ observability: ObservabilitySource }>).observability;
-  return o ?? null;
+  // `?? null`: a control plane stitched together by a test may leave the field out.
+  return c.observability ?? null;
 }
 
 /** How many recent events GET /v1/status and a new event-stream client get. */

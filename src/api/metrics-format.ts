@@ -35,28 +35,101 @@ export function addLabel(base: LabelText, name: string, value: string): LabelTex
   return base === '' ? `{${pair}}` : `${base.slice(0, -1)},${pair}}`;
 }
 
+/**
+ * Bytes of one family: lines are gathered in a short string and moved into fixed-size chunks of
+ * UTF-8 every few kilobytes, so there is neither a rope of thousands of small strings to flatten
+ * nor a second UTF-8 pass when the answer is sent (a 1,000-real-server scrape is ~25,000 lines).
+ */
+class FamilyBytes {
+  private static readonly CHUNK = 64 * 1024;
+  private static readonly FLUSH_AT = 8 * 1024;
+  private readonly done: Buffer[] = [];
+  private cur = Buffer.allocUnsafe(FamilyBytes.CHUNK);
+  private off = 0;
+  private pending = '';
+  private length = 0;
+
+  add(line: string): void {
+    this.pending += line;
+    if (this.pending.length >= FamilyBytes.FLUSH_AT) this.flush();
+  }
+
+  private flush(): void {
+    const text = this.pending;
+    this.pending = '';
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    if (this.off + text.length * 3 > this.cur.length) {
+      this.done.push(this.cur.subarray(0, this.off));
+      this.cur = Buffer.allocUnsafe(Math.max(FamilyBytes.CHUNK, text.length * 3));
+      this.off = 0;
+    }
+    const n = this.cur.write(text, this.off);
+    this.off += n;
+    this.length += n;
+  }
+
+  /** The family's bytes so far, and their total length. */
+  chunks(): { readonly parts: Buffer[]; readonly length: number } {
+    this.flush();
+    return { parts: [...this.done, this.cur.subarray(0, this.off)], length: this.length };
+  }
+}
+
+/**
+ * Values computed per series (label texts) kept from one scrape to the next: a scrape uses what
+ * the last one made and drops whatever it did not use, so the cache follows the table's size.
+ */
+export class ScrapeCache<V> {
+  private last = new Map<string, V>();
+  private now = new Map<string, V>();
+
+  get(key: string, make: () => V): V {
+    let v = this.now.get(key);
+    if (v !== undefined) return v;
+    v = this.last.get(key) ?? make();
+    this.now.set(key, v);
+    return v;
+  }
+
+  /** A scrape ended: keep what it used. */
+  rotate(): void {
+    this.last = this.now;
+    this.now = new Map();
+  }
+}
+
 /** Collects families in order; each family's HELP and TYPE lines are written once, before its samples. */
 export class Exposition {
-  /** Per family: its HELP/TYPE header and samples, appended as one string (V8 joins them cheaply). */
-  private readonly families = new Map<string, { text: string }>();
+  private readonly families = new Map<string, FamilyBytes>();
 
   /** Declare a family; samples may be added to it later in any order. */
   family(name: string, type: MetricType, help: string): (value: number, labels?: Labels | LabelText, suffix?: string) => void {
     let f = this.families.get(name);
     if (!f) {
-      f = { text: `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n` };
+      f = new FamilyBytes();
+      f.add(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`);
       this.families.set(name, f);
     }
     const target = f;
     return (value, labels = '', suffix = '') => {
-      target.text += `${name}${suffix}${typeof labels === 'string' ? labels : formatLabels(labels)} ${formatValue(value)}\n`;
+      target.add(`${name}${suffix}${typeof labels === 'string' ? labels : formatLabels(labels)} ${formatValue(value)}\n`);
     };
   }
 
+  /** The exposition as UTF-8 bytes (what GET /metrics sends). */
+  bytes(): Buffer {
+    let total = 0;
+    const parts: Buffer[] = [];
+    for (const f of this.families.values()) {
+      const c = f.chunks();
+      parts.push(...c.parts);
+      total += c.length;
+    }
+    return Buffer.concat(parts, total);
+  }
+
   text(): string {
-    let out = '';
-    for (const f of this.families.values()) out += f.text;
-    return out;
+    return this.bytes().toString('utf8');
   }
 }
 

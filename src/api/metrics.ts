@@ -11,7 +11,8 @@ import type { DataplaneInfo } from '../engine/director.js';
 import type { HealthInfo } from '../engine/control-plane.js';
 import type { EventKind, RealServerHealth } from '../engine/events.js';
 import type { VrrpStatusReport } from '../engine/vrrp/engine.js';
-import { addLabel, Exposition, formatLabels, type LabelText } from './metrics-format.js';
+import type { StreamFigures } from './events-stream.js';
+import { addLabel, Exposition, formatLabels, ScrapeCache, type LabelText } from './metrics-format.js';
 import { processMetrics, type ProcessFigures } from './metrics-process.js';
 import { vrrpMetrics } from './metrics-vrrp.js';
 
@@ -23,11 +24,34 @@ export interface MetricsInput {
   readonly vrrp: VrrpStatusReport;
   readonly events: Readonly<Partial<Record<EventKind, number>>>;
   readonly process: ProcessFigures | null;
+  /** What GET /v1/events (the dashboard's stream) has cost; absent: not served. */
+  readonly stream?: StreamFigures;
 }
 
-/** The whole exposition. */
+/** The whole exposition as text. */
 export function renderMetrics(m: MetricsInput): string {
+  return exposition(m).text();
+}
+
+/** The whole exposition as the UTF-8 bytes GET /metrics sends. */
+export function renderMetricsBytes(m: MetricsInput): Buffer {
+  return exposition(m).bytes();
+}
+
+/** Label texts per series, from one scrape to the next (formatting them was a third of a scrape). */
+const labelTexts = new ScrapeCache<{ readonly series: LabelText; readonly info: LabelText }>();
+
+function exposition(m: MetricsInput): Exposition {
   const x = new Exposition();
+  try {
+    families(x, m);
+  } finally {
+    labelTexts.rotate();
+  }
+  return x;
+}
+
+function families(x: Exposition, m: MetricsInput): void {
   x.family('tsvs_build_info', 'gauge', 'Always 1; the labels say which tsvs and data plane run.')(1, { version: m.info.version, engine: m.info.engine });
   x.family('tsvs_uptime_seconds', 'gauge', 'Seconds since the daemon started.')(m.info.uptimeMs / 1000);
   totals(x, m.snapshot);
@@ -37,8 +61,14 @@ export function renderMetrics(m: MetricsInput): string {
   dataplane(x, m.dataplane);
   const ev = x.family('tsvs_events_total', 'counter', 'Events recorded in the event log, by kind.');
   for (const k of ['vrrp', 'health', 'reload', 'config', 'dataplane'] as const) ev(m.events[k] ?? 0, { kind: k });
+  if (m.stream) eventStream(x, m.stream);
   if (m.process) processMetrics(x, m.process);
-  return x.text();
+}
+
+function eventStream(x: Exposition, s: StreamFigures): void {
+  x.family('tsvs_event_stream_clients', 'gauge', 'Clients reading GET /v1/events (open dashboard pages).')(s.clients);
+  x.family('tsvs_event_stream_cpu_seconds_total', 'counter', 'CPU time the daemon spent building and writing the event stream.')(s.cpuSeconds);
+  x.family('tsvs_event_stream_bytes_total', 'counter', 'Bytes written to event-stream clients.')(s.bytes);
 }
 
 function totals(x: Exposition, s: IpvsSnapshot): void {
@@ -98,14 +128,21 @@ function services(x: Exposition, list: readonly ServiceView[]): void {
   const binfo = x.family('tsvs_ipvs_backend_info', 'gauge', 'Always 1; the forwarding method of each real server (nat, dr, tun, local, bypass).');
   const destStats = statFamilies(x, 'backend');
   for (const s of list) {
-    const labels = serviceLabels(s);
-    const sl = formatLabels(labels);
-    info(1, { ...labels, scheduler: s.scheduler, persistent: s.flags & 1 ? 'true' : 'false', timeout: String(s.timeout) });
+    const isPersistent = s.flags & 1 ? 'true' : 'false';
+    const svc = labelTexts.get(`svc ${s.kind} ${s.protocol} ${s.addr} ${s.port} ${s.fwmark} ${s.scheduler} ${isPersistent} ${s.timeout}`, () => {
+      const labels = serviceLabels(s);
+      return { series: formatLabels(labels), info: formatLabels({ ...labels, scheduler: s.scheduler, persistent: isPersistent, timeout: String(s.timeout) }) };
+    });
+    const sl = svc.series;
+    info(1, svc.info);
     svcStats(sl, s.stats, s.rates);
     for (const d of s.dests) {
-      const backend = { ...labels, remote_address: d.addr, remote_port: String(d.port) };
-      const dl = formatLabels(backend);
-      binfo(1, { ...backend, forward: d.fwd });
+      const rs = labelTexts.get(`rs ${sl} ${d.addr} ${d.port} ${d.fwd}`, () => {
+        const backend = { ...serviceLabels(s), remote_address: d.addr, remote_port: String(d.port) };
+        return { series: formatLabels(backend), info: formatLabels({ ...backend, forward: d.fwd }) };
+      });
+      const dl = rs.series;
+      binfo(1, rs.info);
       active(d.activeConns, dl);
       inactive(d.inactConns, dl);
       persistent(d.persistConns, dl);
@@ -144,7 +181,7 @@ function health(x: Exposition, list: readonly RealServerHealth[]): void {
   const last = x.family('tsvs_health_check_last_duration_seconds', 'gauge', 'Duration of the last check of the real server.');
   const tr = x.family('tsvs_health_transitions_total', 'counter', 'Times the real server went down or came back up.');
   for (const h of list) {
-    const l = formatLabels(healthLabels(h));
+    const l = labelTexts.get(`health ${h.vs} ${h.rs} ${h.vsName}`, () => ({ series: formatLabels(healthLabels(h)), info: '' })).series;
     up(h.alive ? 1 : 0, l);
     w(h.weight, l);
     failed(h.failedCheckers, l);

@@ -2,27 +2,19 @@
  * The VRRP part of the control API:
  *   GET /v1/vrrp    { running, reason, instances, syncGroups, sockets } (what `tsvs status` and
  *                   `tsvs vrrp status` show: state, priority, master address, last transition)
- * The composition root adds `vrrpStatus` to the control plane it serves; without it the answer
- * is "not running".
+ * The control plane's `vrrpStatus()` answers; without VRRP it says "not running" and why.
  */
 import type { ControlPlane } from '../engine/control-plane.js';
+import { vrrpAbsent } from '../engine/control.js';
 import type { VrrpStatusReport } from '../engine/vrrp/engine.js';
 import type { ApiResponse, BodyReader } from './routes.js';
 
 export type { VrrpStatusReport, VrrpInstanceReport } from '../engine/vrrp/engine.js';
-
-/** What a control plane offers when VRRP is wired in. */
-export interface VrrpStatusSource {
-  vrrpStatus(): VrrpStatusReport;
-}
-
-function hasVrrp(c: ControlPlane): c is ControlPlane & VrrpStatusSource {
-  return typeof (c as Partial<VrrpStatusSource>).vrrpStatus === 'function';
-}
+export type { VrrpPeer } from '../engine/vrrp/transitions.js';
 
 export function vrrpStatusOf(c: ControlPlane): VrrpStatusReport {
-  if (hasVrrp(c)) return c.vrrpStatus();
-  return { running: false, reason: 'VRRP is not part of this daemon', instances: [], syncGroups: [], sockets: {} };
+  // A control plane stitched together by a test may leave the method out.
+  return typeof c.vrrpStatus === 'function' ? c.vrrpStatus() : vrrpAbsent();
 }
 
 export const VRRP_ROUTES: ReadonlyArray<{

@@ -1,5 +1,6 @@
 /**
- * `tsvs demo` (what `npm start` runs): the embedded default on the loopback, unprivileged.
+ * `tsvs demo` (what `npm start` runs). As root on Linux: `tsvs lab` with seed 004 (src/lab/demo.ts).
+ * Otherwise (or with --loopback) the embedded default on the loopback, unprivileged.
  * Three small HTTP real servers on 127.0.0.1:8081-8083, the daemon with examples/keepalived.conf
  * (VIP 127.0.0.100:8080, rr, NAT, TCP_CHECK) on the proxy engine, a few requests through the VIP to
  * show the rotation, the `ipvsadm -L -n` table, and what to try next. Keys 1-3 stop and start a
@@ -14,6 +15,8 @@ import { DEFAULT_LIST_OPTIONS } from '../lang/ipvsadm/command.js';
 import { formatList } from '../lang/ipvsadm/list.js';
 import { startDaemon, type RunningDaemon } from '../main/daemon.js';
 import { keepalivedSource } from '../main/keepalived-source.js';
+import { labDemo } from '../lab/demo.js';
+import { labPrivilegeProblem } from './lab.js';
 
 const CONFIG = fileURLToPath(new URL('../../examples/keepalived.conf', import.meta.url));
 const VIP = { host: '127.0.0.100', port: 8080 };
@@ -76,7 +79,27 @@ function parseApi(args: string[]): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-export async function demo(args: string[]): Promise<number> {
+/**
+ * As root on Linux with the packet engine's addon: seed 004's cluster in namespaces (src/lab/demo.ts).
+ * Otherwise, or with --loopback, the loopback demo below, saying why.
+ */
+export async function demo(argv: string[]): Promise<number> {
+  const loopback = argv.includes('--loopback');
+  const args = argv.filter((a) => a !== '--loopback');
+  const why = loopback ? '--loopback was given' : labPrivilegeProblem();
+  if (why === null) {
+    try {
+      return await labDemo((t) => void process.stdout.write(t));
+    } catch (e) {
+      process.stderr.write(`tsvs demo: the lab did not come up: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+  }
+  process.stdout.write(`tsvs demo: the loopback demo (the namespace lab is not used: ${why})\n`);
+  return loopbackDemo(args);
+}
+
+async function loopbackDemo(args: string[]): Promise<number> {
   const socketPath = parseApi(args) ?? (process.env['TSVS_API'] || undefined) ?? defaultSocketPath({ env: process.env, uid: process.getuid?.() ?? 0, tmpdir: tmpdir() });
   const out = (s: string) => void process.stdout.write(s);
   // Signals are caught before anything is printed, so a SIGTERM right after the introduction

@@ -5,12 +5,12 @@
 export const USAGE = `tsvs — Linux Virtual Server and keepalived in TypeScript
 
 Usage:
-  tsvs demo                   the embedded demo on the loopback (what npm start runs)
+  tsvs demo [--loopback]      what npm start runs: the seed-004-ha lab as root, else the loopback demo
   tsvs run -f keepalived.conf [-n] [-l] [-D] [-t] [--config-id ID] [--engine proxy|packet] [--api PATH]
   tsvs adm ARGS...            ipvsadm 1.31 syntax against the running daemon (also as \`ipvsadm\`)
   tsvs lint FILE... [--json] [--config-id ID]
   tsvs realserver start|stop|status --vip VIP [--mode dr|tun]
-  tsvs lab up|test|down SCENARIO
+  tsvs lab list|up|probe|fail|heal|test|down ...   the seeds' clusters in network namespaces
   tsvs status [--json]
   tsvs vrrp status [--json] | watch IFACE [-6] [-c COUNT]
 
@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   vrrp: async () => (await import('./vrrp.js')).vrrpCommand,
   status: async () => (await import('./status.js')).statusCommand,
   realserver: async () => (await import('./realserver.js')).realserverCommand,
+  lab: async () => (await import('./lab.js')).labCommand,
 };
 
 export async function main(argv: string[], invokedAs = 'tsvs'): Promise<number> {

@@ -73,13 +73,19 @@ function duration(ms: number | null): string {
   return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
 }
 
+/** "10.0.0.1 prio 100 heard 3s ago, 10.0.0.3 (not heard)": the other directors of an instance. */
+function peersText(peers: StatusReport['vrrp']['instances'][number]['peers'] | undefined): string {
+  if (!peers || peers.length === 0) return '-';
+  return peers.map((x) => (x.heardMsAgo === null ? `${x.address} (not heard)` : `${x.address} prio ${x.priority} heard ${duration(x.heardMsAgo)} ago`)).join(', ');
+}
+
 function vrrpSection(r: StatusReport, p: Paint): string[] {
   const v = r.vrrp;
   if (v.instances.length === 0) return [`VRRP: not running${v.reason ? ` (${v.reason})` : ''}`];
-  const rows = [['INSTANCE', 'IFACE', 'VRID', 'STATE', 'PRIO', 'MASTER', 'SINCE']];
+  const rows = [['INSTANCE', 'IFACE', 'VRID', 'STATE', 'PRIO', 'MASTER', 'SINCE', 'PEERS']];
   for (const i of v.instances) {
     const prio = i.priority === i.basePriority ? String(i.priority) : `${i.priority} (${i.basePriority})`;
-    rows.push([i.name, i.interface, String(i.vrid), i.state, prio, i.masterAddress ?? '-', duration(i.sinceTransitionMs)]);
+    rows.push([i.name, i.interface, String(i.vrid), i.state, prio, i.masterAddress ?? '-', duration(i.sinceTransitionMs), peersText(i.peers)]);
   }
   return table(rows, (row, col, t) => (row === 0 ? p(t, 'bold') : col === 3 ? p(t, STATE_COLOR[rows[row]![3]!] ?? 'dim') : t));
 }

@@ -7,7 +7,9 @@ import type { SyncDaemon, Timeouts } from '../core/model.js';
 import type { Op } from '../core/ops.js';
 import type { ConnView, IpvsSnapshot } from '../core/snapshot.js';
 import type { ApplyMode, ApplyReport, DataplaneInfo } from './director.js';
+import type { EventLog, RealServerHealth } from './events.js';
 import type { ReloadReport } from './reload.js';
+import type { VrrpStatusReport } from './vrrp/engine.js';
 
 export interface HealthInfo {
   readonly status: 'ok';
@@ -30,4 +32,16 @@ export interface ControlPlane {
   dataplane(): DataplaneInfo;
   reload(): Promise<ReloadReport>;
   health(): HealthInfo;
+  /** GET /v1/vrrp, `tsvs vrrp status`: "not running" with the reason when VRRP is not part of the daemon. */
+  vrrpStatus(): VrrpStatusReport;
+  /** The event log and health figures (GET /v1/events, /v1/status, /metrics); null when not wired in. */
+  readonly observability: ObservabilitySource | null;
+}
+
+/** What the observability routes read besides the IPVS state. */
+export interface ObservabilitySource {
+  readonly events: EventLog;
+  healthReport(): readonly RealServerHealth[];
+  /** Compare data-plane problems with the last reading now (records events). */
+  pollStatus(): void;
 }

@@ -2,9 +2,10 @@
  * The {@link ControlPlane} on a {@link Director} and a {@link ConfigReloader}: what the API serves.
  */
 import type { Clock } from '../core/ports.js';
-import type { ControlPlane, HealthInfo } from './control-plane.js';
+import type { ControlPlane, HealthInfo, ObservabilitySource } from './control-plane.js';
 import type { Director } from './director.js';
 import type { ConfigReloader, ReloadReport } from './reload.js';
+import type { VrrpStatusReport } from './vrrp/engine.js';
 
 export interface ControlPlaneOptions {
   readonly director: Director;
@@ -12,6 +13,22 @@ export interface ControlPlaneOptions {
   readonly reloader: ConfigReloader | null;
   readonly clock: Clock;
   readonly info: Pick<HealthInfo, 'version' | 'pid' | 'engine' | 'dataplane' | 'configFile'>;
+  /** VRRP's status when the daemon runs VRRP (read on each request). */
+  readonly vrrp?: () => VrrpStatusReport;
+  readonly observability?: ObservabilitySource | null;
+  /** Runs after every reload through the control plane (SIGHUP or the API), before it answers. */
+  readonly afterReload?: (r: ReloadReport) => Promise<void>;
+}
+
+/** The VRRP status of a daemon without VRRP. */
+export function vrrpAbsent(reason: string | null = 'VRRP is not part of this daemon'): VrrpStatusReport {
+  return { running: false, reason, instances: [], syncGroups: [], sockets: {} };
+}
+
+function reloadWith(reloader: ConfigReloader | null): Promise<ReloadReport> {
+  return reloader
+    ? reloader.load('strict')
+    : Promise.resolve({ ok: false, refused: 'unreadable', messages: ['no configuration file to reload'], ops: [], outcomes: [] });
 }
 
 export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
@@ -28,10 +45,13 @@ export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
       return report;
     },
     dataplane: () => director.dataplaneInfo(),
-    reload: (): Promise<ReloadReport> =>
-      reloader
-        ? reloader.load('strict')
-        : Promise.resolve({ ok: false, refused: 'unreadable', messages: ['no configuration file to reload'], ops: [], outcomes: [] }),
+    reload: async (): Promise<ReloadReport> => {
+      const r = await reloadWith(reloader);
+      await opts.afterReload?.(r);
+      return r;
+    },
     health: () => ({ status: 'ok', ...info, uptimeMs: Math.round(clock.now() - started) }),
+    vrrpStatus: opts.vrrp ?? (() => vrrpAbsent()),
+    observability: opts.observability ?? null,
   };
 }

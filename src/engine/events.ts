@@ -3,15 +3,17 @@
  * GET /v1/events. A bounded ring buffer (old events fall off) with monotonic sequence numbers, so
  * a client that reconnects asks for "everything after N" and learns when it missed some.
  *
- * Fed through small hooks: VRRP state changes and data-plane problems are found by comparing
- * successive status reads ({@link StatusWatch}), health transitions and check latencies come from
- * the HealthMonitor's `checked` hook ({@link HealthObserver}), reloads from the composition root.
+ * Fed through small hooks: VRRP transitions from the VRRP engine's `onTransition` hook as they
+ * happen ({@link vrrpTransitionEvent}), health transitions and check latencies from the
+ * HealthMonitor's `checked` hook ({@link HealthObserver}), reloads from the composition root;
+ * data-plane problems are found by comparing successive reads ({@link StatusWatch}).
  */
 import type { CheckerRuntime, RealServerRuntime } from '../core/health/runtime.js';
 import type { CheckResult } from '../core/health/spec.js';
 import type { HealthState } from '../core/health/state.js';
 import type { DataplaneProblem, TimerHandle, Timers } from '../core/ports.js';
 import type { VrrpStatusReport } from './vrrp/engine.js';
+import type { VrrpTransition } from './vrrp/transitions.js';
 
 export type EventKind = 'vrrp' | 'health' | 'reload' | 'config' | 'dataplane';
 export type EventSeverity = 'info' | 'warn' | 'error';
@@ -58,8 +60,9 @@ export class EventLog {
     return Math.max(1, this.next - this.capacity);
   }
 
-  record(input: EventInput): EngineEvent {
-    const e: EngineEvent = { seq: this.next, time: this.wallNow(), ...input };
+  /** Add an event; `time` (wall clock, ms) when it happened a moment before it is recorded. */
+  record(input: EventInput, time = this.wallNow()): EngineEvent {
+    const e: EngineEvent = { seq: this.next, time, ...input };
     this.ring[(this.next - 1) % this.capacity] = e;
     this.next++;
     this.perKind[e.kind] = (this.perKind[e.kind] ?? 0) + 1;
@@ -93,32 +96,30 @@ export class EventLog {
 }
 
 // ---------------------------------------------------------------------------------------------
-// VRRP and data-plane problems: found by comparing one status read with the previous one.
+// VRRP: each transition as the engine reports it, and whether VRRP runs at all.
 
-type InstanceKey = string;
-const instanceKey = (i: { name: string }): InstanceKey => i.name;
-
-/** What changed between two VRRP status reads, as events (first read: nothing). */
-export function vrrpChanges(prev: VrrpStatusReport | null, next: VrrpStatusReport): EventInput[] {
-  if (prev === null) return [];
-  const out: EventInput[] = [];
-  const before = new Map(prev.instances.map((i) => [instanceKey(i), i]));
-  for (const i of next.instances) {
-    const was = before.get(instanceKey(i));
-    if (!was || was.state === i.state) continue;
-    const severity: EventSeverity = i.state === 'FAULT' ? 'error' : i.state === 'MASTER' || was.state === 'MASTER' ? 'warn' : 'info';
-    out.push({
-      kind: 'vrrp',
-      severity,
-      message: `VRRP_Instance(${i.name}) ${was.state} -> ${i.state}`,
-      data: { instance: i.name, vrid: i.vrid, ifname: i.ifname, from: was.state, to: i.state, priority: i.effectivePriority, master: i.masterAddress },
-    });
-  }
-  if (prev.running !== next.running) {
-    out.push({ kind: 'vrrp', severity: next.running ? 'info' : 'warn', message: next.running ? 'VRRP running' : `VRRP stopped${next.reason ? `: ${next.reason}` : ''}`, data: { running: next.running } });
-  }
-  return out;
+/** The event for one VRRP transition (from the engine's `onTransition` hook). */
+export function vrrpTransitionEvent(t: VrrpTransition): EventInput {
+  const severity: EventSeverity = t.to === 'FAULT' ? 'error' : t.to === 'MASTER' || t.from === 'MASTER' ? 'warn' : 'info';
+  return {
+    kind: 'vrrp',
+    severity,
+    message: `VRRP_Instance(${t.instance}) ${t.from} -> ${t.to} (${t.reason})`,
+    data: { instance: t.instance, vrid: t.vrid, ifname: t.ifname, from: t.from, to: t.to, reason: t.reason, priority: t.priority, master: t.masterAddress },
+  };
 }
+
+/** The event saying VRRP started, or why it did not (null: the configuration has no VRRP). */
+export function vrrpStartEvent(v: VrrpStatusReport): EventInput | null {
+  if (v.running) return { kind: 'vrrp', severity: 'info', message: `VRRP running: ${v.instances.length} instance(s)`, data: { running: true } };
+  if (v.reason === null) return null;
+  return { kind: 'vrrp', severity: 'error', message: v.reason, data: { running: false } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data-plane problems: found by comparing one read with the previous one (the data plane has no
+// hook for them; they change only when a batch is applied, so a short poll misses nothing that
+// lasted).
 
 const problemKey = (p: DataplaneProblem): string => `${p.service} ${p.code}`;
 
@@ -137,13 +138,11 @@ export function dataplaneChanges(prev: readonly DataplaneProblem[], next: readon
 }
 
 export interface WatchedSources {
-  readonly vrrp: () => VrrpStatusReport;
   readonly problems: () => readonly DataplaneProblem[];
 }
 
 /** Compares each read with the last and records the differences. Call {@link StatusWatch.poll} on a timer or before answering. */
 export class StatusWatch {
-  private lastVrrp: VrrpStatusReport | null = null;
   private lastProblems: readonly DataplaneProblem[] = [];
 
   constructor(
@@ -152,9 +151,6 @@ export class StatusWatch {
   ) {}
 
   poll(): void {
-    const vrrp = this.sources.vrrp();
-    for (const e of vrrpChanges(this.lastVrrp, vrrp)) this.log.record(e);
-    this.lastVrrp = vrrp;
     const problems = this.sources.problems();
     for (const e of dataplaneChanges(this.lastProblems, problems)) this.log.record(e);
     this.lastProblems = problems;
@@ -299,7 +295,7 @@ export interface ObservabilityOptions {
   readonly timers: Timers;
   readonly wallNow: () => number;
   readonly sources: WatchedSources;
-  /** How often VRRP state and data-plane problems are compared (default 500 ms). */
+  /** How often data-plane problems are compared (default 500 ms). */
   readonly pollMs?: number;
   readonly capacity?: number;
 }

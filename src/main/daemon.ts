@@ -31,12 +31,11 @@ import { HealthReloader, type ModelSource } from '../engine/health/reloader.js';
 import { parseKeepalivedConfig } from '../lang/keepalived/parse.js';
 // VRRP (issue 6): see "VRRP" at the end of this file.
 import { idleVrrpStatus, startVrrpRuntime, type VrrpRuntime } from '../adapters/vrrp/runtime.js';
-import type { VrrpStatusSource } from '../api/vrrp-routes.js';
 import type { KeepalivedConfig } from '../lang/keepalived/model.js';
+import type { VrrpTransition } from '../engine/vrrp/transitions.js';
 // Observability (issue 9): see "Observability" at the end of this file.
-import { healthReport, Observability, reloadEvents } from '../engine/events.js';
-import type { ObservabilitySource } from '../api/events.js';
-import { vrrpStatusOf } from '../api/vrrp-routes.js';
+import { healthReport, Observability, reloadEvents, vrrpStartEvent, vrrpTransitionEvent } from '../engine/events.js';
+import type { ObservabilitySource } from '../engine/control-plane.js';
 
 export type EngineName = 'proxy' | 'packet';
 
@@ -77,7 +76,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const obs: Observability = new Observability({
     timers: clock,
     wallNow: () => Date.now(),
-    sources: { vrrp: () => vrrpStatusOf(control), problems: () => director.dataplaneInfo().problems },
+    sources: { problems: () => director.dataplaneInfo().problems },
   });
   const health = startHealth(director, clock, log, obs);
   const reloader = opts.config ? healthReloader(director, health, opts.config, log) : null;
@@ -91,15 +90,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   }
 
   if (opts.pidFile) claimPidFile(opts.pidFile, process.pid);
+  let vrrp: VrrpRuntime | null = null;
   const control = createControlPlane({
     director,
     reloader,
     clock,
     info: { version: opts.version, pid: process.pid, engine: opts.engine, dataplane: 'running', configFile: opts.config?.file ?? null },
+    vrrp: () => vrrp?.status() ?? idleVrrpStatus(null),
+    observability: observabilitySource(obs, health),
+    afterReload: (r) => afterReload(r, vrrp, opts.config, obs),
   });
-  let vrrp: VrrpRuntime | null = null;
-  Object.assign(control, vrrpControl(control, () => vrrp, opts.config));
-  Object.assign(control, observedControl(control, obs, health));
   let api: ApiServer;
   try {
     api = await ApiServer.start({
@@ -115,7 +115,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   }
   log.info(`control API listening on ${opts.socketPath}${opts.tcp ? ` and ${opts.tcp.host}:${api.tcpPort}` : ''}`);
   director.start();
-  if (opts.config) vrrp = await startVrrp(opts.config, clock, log);
+  if (opts.config) {
+    vrrp = await startVrrp(opts.config, clock, log, (t) => obs.log.record(vrrpTransitionEvent(t), wallTimeOf(t, clock)));
+    const started = vrrpStartEvent(vrrp.status());
+    if (started) obs.log.record(started);
+  }
   obs.start();
   log.info('Startup complete');
 
@@ -226,41 +230,33 @@ function vrrpModel(config: NonNullable<DaemonOptions['config']>): KeepalivedConf
   return parseKeepalivedConfig(config.file, { ...configFileIo, configId }).model;
 }
 
-function startVrrp(config: NonNullable<DaemonOptions['config']>, clock: NodeClock, log: Logger): Promise<VrrpRuntime> {
-  return startVrrpRuntime(vrrpModel(config), clock, log);
+function startVrrp(config: NonNullable<DaemonOptions['config']>, clock: NodeClock, log: Logger, onTransition: (t: VrrpTransition) => void): Promise<VrrpRuntime> {
+  return startVrrpRuntime(vrrpModel(config), clock, log, onTransition);
 }
 
-/** GET /v1/vrrp's source, and reload (SIGHUP or the API) carrying VRRP along once the rest was applied. */
-function vrrpControl(control: ControlPlane, vrrp: () => VrrpRuntime | null, config: DaemonOptions['config']): Partial<ControlPlane> & VrrpStatusSource {
-  const reload = control.reload;
-  return {
-    vrrpStatus: () => vrrp()?.status() ?? idleVrrpStatus(null),
-    reload: async () => {
-      const r = await reload();
-      const running = vrrp();
-      if (r.ok && running && config) await running.reload(vrrpModel(config));
-      return r;
-    },
-  };
+/**
+ * After a reload (SIGHUP or the API): VRRP follows once the rest of the configuration was applied,
+ * then the reload's events are recorded.
+ */
+async function afterReload(r: ReloadReport, vrrp: VrrpRuntime | null, config: DaemonOptions['config'], obs: Observability): Promise<void> {
+  if (r.ok && vrrp && config) await vrrp.reload(vrrpModel(config));
+  for (const e of reloadEvents(r, false)) obs.log.record(e);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Observability (issue 9): the event log (VRRP and data-plane changes compared every 500 ms,
-// health transitions from the monitor's `checked` hook, reloads here) behind GET /v1/events,
-// /v1/status, /metrics and the dashboard.
+// Observability (issue 9): the event log (VRRP transitions from the VRRP engine's hook as they
+// happen, health transitions from the monitor's `checked` hook, reloads and data-plane problems
+// here) behind GET /v1/events, /v1/status, /metrics and the dashboard.
 
-function observedControl(control: ControlPlane, obs: Observability, health: HealthMonitor): Partial<ControlPlane> & { observability: ObservabilitySource } {
-  const reload = control.reload;
+function observabilitySource(obs: Observability, health: HealthMonitor): ObservabilitySource {
   return {
-    observability: {
-      events: obs.log,
-      healthReport: () => healthReport(health.current, obs.health),
-      pollStatus: () => obs.watch.poll(),
-    },
-    reload: async () => {
-      const r = await reload();
-      for (const e of reloadEvents(r, false)) obs.log.record(e);
-      return r;
-    },
+    events: obs.log,
+    healthReport: () => healthReport(health.current, obs.health),
+    pollStatus: () => obs.watch.poll(),
   };
+}
+
+/** The wall-clock time of a transition the VRRP engine reports a moment after it happened (after its VIP work). */
+function wallTimeOf(t: VrrpTransition, clock: NodeClock): number {
+  return Date.now() - Math.max(0, clock.now() - t.at);
 }

@@ -1,8 +1,10 @@
 // The dashboard in headless Chromium (Debian's chromium package driven by playwright-core): the
 // page renders from the daemon alone, shows a real server going down within the check interval
-// (a real TCP_CHECK against a real backend), and shows a VRRP transition. VRRP itself needs root,
-// raw sockets and the native addon, so the VRRP status the daemon reports is swapped for a fake
-// one through the control plane (a test hook); the event log, the stream and the page are real.
+// (a real TCP_CHECK against a real backend), and draws a VRRP transition. VRRP itself needs root,
+// raw sockets and the native addon, so here the VRRP status the daemon reports is swapped for a
+// fixed one through the control plane (a test hook) and the transition is recorded in the event
+// log as the VRRP engine's hook records it; the stream and the page are real. The same page
+// against two real daemons doing real VRRP in namespaces: dashboard-vrrp.test.ts.
 // Screenshots of each state go to test-artifacts/. With CI=true a missing chromium fails the
 // test; elsewhere the test is skipped with the reason.
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Logger } from '../../src/core/ports.js';
+import { vrrpTransitionEvent } from '../../src/engine/events.js';
 import type { VrrpStatusReport } from '../../src/engine/vrrp/engine.js';
 import { keepalivedSource } from '../../src/main/keepalived-source.js';
 import { startDaemon } from '../../src/main/daemon.js';
@@ -77,7 +80,8 @@ if (missing && process.env['CI'] === 'true') {
       tcp: { host: '127.0.0.1', port, token },
       config: { file, source: keepalivedSource(file, 'x', logger), configId: 'x' },
     });
-    let vrrp: VrrpStatusReport = fakeVrrp([{ name: 'VI_WEB', state: 'BACKUP', priority: 100 }]);
+    const peer = (heardMsAgo: number) => [{ address: '192.168.0.1', priority: 150, heardMsAgo }];
+    let vrrp: VrrpStatusReport = fakeVrrp([{ name: 'VI_WEB', state: 'BACKUP', priority: 100, peers: peer(200) }]);
     Object.assign(d.control, { vrrpStatus: () => vrrp });
     mkdirSync(ARTIFACTS, { recursive: true });
     const profile = mkdtempSync(join(tmpdir(), 'tsvs-chromium-'));
@@ -104,6 +108,8 @@ if (missing && process.env['CI'] === 'true') {
       await page.waitForSelector(row(pb, 'up'), { timeout: 5000 });
       await page.waitForSelector('#vrrp tr[data-instance="VI_WEB"][data-state="BACKUP"]', { timeout: 5000 });
       await page.waitForSelector(`#cluster rect[data-rs="127.0.0.1:${pa}"][data-health="up"]`, { timeout: 5000 });
+      // Both directors in the picture: this one, and the master heard in adverts.
+      await page.waitForSelector('#cluster rect[data-peer="192.168.0.1"][data-state="MASTER"]', { timeout: 3000 });
       assert.equal(await page.textContent(`${row(pa, 'up')} td:nth-child(3)`), '2');
       await page.waitForSelector('#charts svg[data-chart="TCP 127.0.0.142:41421"] polygon[data-series]', { timeout: 3000 });
       assert.equal(await page.locator('#charts polygon[data-series]').count(), 2);
@@ -117,12 +123,18 @@ if (missing && process.env['CI'] === 'true') {
       assert.match((await health.textContent()) ?? '', new RegExp(`DOWN \\[127\\.0\\.0\\.1\\]:tcp:${pa} in \\[127\\.0\\.0\\.142\\]:tcp:41421`));
       await page.screenshot({ path: new URL('dashboard-2-real-server-down.png', ARTIFACTS).pathname, fullPage: true });
 
-      // A VRRP transition (fake status, real event log and stream): BACKUP -> MASTER.
-      vrrp = fakeVrrp([{ name: 'VI_WEB', state: 'MASTER', priority: 100 }]);
+      // A VRRP transition (fixed status; the event as the engine's hook records it): BACKUP -> MASTER.
+      vrrp = fakeVrrp([{ name: 'VI_WEB', state: 'MASTER', priority: 100, peers: peer(3_800) }]);
+      d.control.observability!.events.record(vrrpTransitionEvent({
+        instance: 'VI_WEB', vrid: 51, ifname: 'eth0', from: 'BACKUP', to: 'MASTER', reason: 'no advert from master 192.168.0.1 within the master-down interval',
+        priority: 100, masterAddress: '192.168.0.2', at: 0,
+      }));
       await page.waitForSelector('#vrrp tr[data-instance="VI_WEB"][data-state="MASTER"]', { timeout: 3000 });
       await page.waitForSelector('#cluster text[data-instance="VI_WEB"][data-state="MASTER"]', { timeout: 3000 });
       const failover = await page.waitForSelector('#events li[data-kind="vrrp"]', { timeout: 3000 });
-      assert.match((await failover.textContent()) ?? '', /VRRP_Instance\(VI_WEB\) BACKUP -> MASTER/);
+      assert.match((await failover.textContent()) ?? '', /VRRP_Instance\(VI_WEB\) BACKUP -> MASTER \(no advert from master 192\.168\.0\.1 within the master-down interval\)/);
+      await page.waitForSelector('#cluster rect[data-peer="192.168.0.1"][data-state="heard"]', { timeout: 3000 });
+      assert.equal(await page.textContent('#cluster text[data-peer="192.168.0.1"][data-instance="VI_WEB"]'), 'VI_WEB: last advert 3s ago (prio 150)');
       await page.waitForSelector('#charts svg[data-chart="TCP 127.0.0.142:41421"]', { timeout: 3000 });
       await page.screenshot({ path: new URL('dashboard-3-vrrp-master.png', ARTIFACTS).pathname, fullPage: true });
       assert.deepEqual(foreign, []);

@@ -23,13 +23,15 @@ interface Frame {
 }
 
 /** Open the stream and collect its frames until closed. */
-function open(socketPath: string, headers: Record<string, string> = {}, path = '/v1/events'): Promise<{ res: IncomingMessage; frames: Frame[]; close: () => void }> {
+function open(socketPath: string, headers: Record<string, string> = {}, path = '/v1/events'): Promise<{ res: IncomingMessage; frames: Frame[]; bytes: () => number; close: () => void }> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path, headers, agent: false }, (res) => {
       const frames: Frame[] = [];
       let buf = '';
+      let bytes = 0;
       res.setEncoding('utf8');
       res.on('data', (c: string) => {
+        bytes += Buffer.byteLength(c);
         buf += c;
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
@@ -40,7 +42,7 @@ function open(socketPath: string, headers: Record<string, string> = {}, path = '
           if (ev && data) frames.push({ event: ev, id: /^id: (.*)$/m.exec(block)?.[1] ?? null, data: JSON.parse(data) });
         }
       });
-      resolve({ res, frames, close: () => req.destroy() });
+      resolve({ res, frames, bytes: () => bytes, close: () => req.destroy() });
     });
     req.on('error', reject);
     req.end();
@@ -75,7 +77,13 @@ test('event stream: history, live events, status ticks, resumption', async () =>
     const q = await open(socketPath, {}, '/v1/events?recent=1');
     await until('recent', () => q.frames.some((f) => f.event === 'status'));
     assert.deepEqual(events(q.frames), [['3', refused]]);
+    // What the stream cost is counted: one client now, the bytes sent at least those received.
+    const figure = async (name: string): Promise<number> => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec((await httpGet({ socketPath }, '/metrics')).body)?.[1]);
+    assert.equal(await figure('tsvs_event_stream_clients'), 1);
+    assert.ok((await figure('tsvs_event_stream_bytes_total')) >= s.bytes() + r.bytes() + q.bytes());
+    assert.ok((await figure('tsvs_event_stream_cpu_seconds_total')) > 0);
     q.close();
+    await until('no client left', async () => (await figure('tsvs_event_stream_clients')) === 0);
   } finally {
     await d.stop();
   }

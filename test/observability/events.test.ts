@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { dataplaneChanges, EventLog, MAX_DIAGNOSTIC_EVENTS, reloadEvents, StatusWatch, vrrpChanges, type EngineEvent } from '../../src/engine/events.js';
-import type { VrrpStatusReport } from '../../src/engine/vrrp/engine.js';
+import { dataplaneChanges, EventLog, MAX_DIAGNOSTIC_EVENTS, reloadEvents, StatusWatch, vrrpStartEvent, vrrpTransitionEvent, type EngineEvent } from '../../src/engine/events.js';
+import type { VrrpTransition } from '../../src/engine/vrrp/transitions.js';
 import { fakeVrrp } from './fake-vrrp.js';
 
 const ev = (message: string) => ({ kind: 'config' as const, severity: 'warn' as const, message, data: {} });
@@ -39,18 +39,28 @@ test('EventLog: since(n) is always the held suffix after n (property)', () => {
   );
 });
 
-test('vrrpChanges: one event per instance whose state changed; nothing on the first reading', () => {
-  const a: VrrpStatusReport = fakeVrrp([{ name: 'VI_1', state: 'BACKUP' }, { name: 'VI_2', state: 'MASTER' }]);
-  const b: VrrpStatusReport = fakeVrrp([{ name: 'VI_1', state: 'MASTER', priority: 150 }, { name: 'VI_2', state: 'MASTER' }]);
-  const c: VrrpStatusReport = fakeVrrp([{ name: 'VI_1', state: 'FAULT' }, { name: 'VI_2', state: 'MASTER' }]);
-  assert.deepEqual(vrrpChanges(null, a), []);
-  assert.deepEqual(vrrpChanges(a, b), [
-    {
-      kind: 'vrrp', severity: 'warn', message: 'VRRP_Instance(VI_1) BACKUP -> MASTER',
-      data: { instance: 'VI_1', vrid: 51, ifname: 'eth0', from: 'BACKUP', to: 'MASTER', priority: 150, master: '192.168.0.1' },
-    },
-  ]);
-  assert.deepEqual(vrrpChanges(b, c).map((e) => [e.severity, e.message]), [['error', 'VRRP_Instance(VI_1) MASTER -> FAULT']]);
+test('vrrpTransitionEvent: one event per transition with its reason; severity by what changed', () => {
+  const t: VrrpTransition = { instance: 'VI_1', vrid: 51, ifname: 'eth0', from: 'BACKUP', to: 'MASTER', reason: 'master 10.0.0.1 resigned (priority 0)', priority: 150, masterAddress: '10.0.0.2', at: 1234.5 };
+  assert.deepEqual(vrrpTransitionEvent(t), {
+    kind: 'vrrp', severity: 'warn', message: 'VRRP_Instance(VI_1) BACKUP -> MASTER (master 10.0.0.1 resigned (priority 0))',
+    data: { instance: 'VI_1', vrid: 51, ifname: 'eth0', from: 'BACKUP', to: 'MASTER', reason: 'master 10.0.0.1 resigned (priority 0)', priority: 150, master: '10.0.0.2' },
+  });
+  assert.deepEqual([vrrpTransitionEvent({ ...t, from: 'MASTER', to: 'FAULT', reason: 'interface eth0 down' })].map((e) => [e.severity, e.message]), [['error', 'VRRP_Instance(VI_1) MASTER -> FAULT (interface eth0 down)']]);
+  assert.equal(vrrpTransitionEvent({ ...t, from: 'INIT', to: 'BACKUP', reason: 'startup' }).severity, 'info');
+  assert.equal(vrrpTransitionEvent({ ...t, from: 'MASTER', to: 'BACKUP' }).severity, 'warn');
+});
+
+test('vrrpStartEvent: running, not started (with the reason), or nothing when there is no VRRP', () => {
+  assert.deepEqual(vrrpStartEvent(fakeVrrp([{ name: 'VI_1', state: 'BACKUP' }])), { kind: 'vrrp', severity: 'info', message: 'VRRP running: 1 instance(s)', data: { running: true } });
+  const off = { running: false, reason: 'VRRP not started: native addon not built', instances: [], syncGroups: [], sockets: {} };
+  assert.deepEqual(vrrpStartEvent(off), { kind: 'vrrp', severity: 'error', message: 'VRRP not started: native addon not built', data: { running: false } });
+  assert.equal(vrrpStartEvent({ ...off, reason: null }), null);
+});
+
+test('EventLog.record takes the time an event happened when it is recorded a moment later', () => {
+  const log = new EventLog(() => 5_000);
+  assert.equal(log.record(ev('now')).time, 5_000);
+  assert.equal(log.record(ev('earlier'), 4_990).time, 4_990);
 });
 
 test('dataplaneChanges: problems appearing and clearing', () => {
@@ -60,16 +70,17 @@ test('dataplaneChanges: problems appearing and clearing', () => {
   assert.deepEqual(dataplaneChanges([p], []).map((e) => e.message), ['tcp|10.0.0.1|80: resolved (vip-not-local)']);
 });
 
-test('StatusWatch records what changed between polls', () => {
+test('StatusWatch records data-plane problems that appear and clear between polls', () => {
   const log = new EventLog(() => 0);
-  let vrrp = fakeVrrp([{ name: 'VI_1', state: 'BACKUP' }]);
-  const w = new StatusWatch(log, { vrrp: () => vrrp, problems: () => [] });
+  const p = { service: 'tcp|10.0.0.1|80', code: 'port-in-use', message: 'port 80 is in use' };
+  let problems = [p];
+  const w = new StatusWatch(log, { problems: () => problems });
   w.poll();
   w.poll();
-  vrrp = fakeVrrp([{ name: 'VI_1', state: 'MASTER' }]);
+  problems = [];
   w.poll();
   w.poll();
-  assert.deepEqual(log.since(0).map((e) => [e.seq, e.message]), [[1, 'VRRP_Instance(VI_1) BACKUP -> MASTER']]);
+  assert.deepEqual(log.since(0).map((e) => [e.seq, e.message]), [[1, 'tcp|10.0.0.1|80: port 80 is in use'], [2, 'tcp|10.0.0.1|80: resolved (port-in-use)']]);
 });
 
 test('reloadEvents: diagnostics (capped) then applied or refused', () => {

@@ -2,7 +2,7 @@
 // exact text for a known status.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addLabel, Exposition, formatLabels, parseExposition } from '../../src/api/metrics-format.js';
+import { addLabel, Exposition, formatLabels, parseExposition, ScrapeCache } from '../../src/api/metrics-format.js';
 import { vrrpMetrics } from '../../src/api/metrics-vrrp.js';
 import { fakeVrrp } from './fake-vrrp.js';
 
@@ -62,4 +62,35 @@ test('VRRP families for one instance, as exact text', () => {
     'tsvs_vrrp_socket_drops_total{socket="eth0/4",reason="not_ready"} 0',
     'tsvs_vrrp_socket_drops_total{socket="eth0/4",reason="wrong_cast"} 0',
   ]);
+});
+
+test('Exposition: large families interleaved, with non-ASCII labels, come out byte for byte as written', () => {
+  const x = new Exposition();
+  const a = x.family('t_a', 'gauge', 'A.');
+  const b = x.family('t_b', 'gauge', 'B.');
+  const want = { a: ['# HELP t_a A.', '# TYPE t_a gauge'], b: ['# HELP t_b B.', '# TYPE t_b gauge'] };
+  // 2 × 20,000 lines cross the writer's 8 KiB flushes and 64 KiB chunks many times.
+  for (let i = 0; i < 20_000; i++) {
+    const label = i % 7 === 0 ? `grüße-${'€'.repeat(i % 40)}` : `n${i}`;
+    a(i, { k: label });
+    b(i / 4, formatLabels({ v: label }));
+    want.a.push(`t_a{k="${label}"} ${i}`);
+    want.b.push(`t_b{v="${label}"} ${i / 4}`);
+  }
+  const text = [...want.a, ...want.b, ''].join('\n');
+  assert.equal(x.text(), text);
+  assert.deepEqual(x.bytes(), Buffer.from(text, 'utf8'));
+});
+
+test('ScrapeCache: a scrape reuses what the last one made and drops what it did not use', () => {
+  const c = new ScrapeCache<string>();
+  const made: string[] = [];
+  const get = (k: string): string => c.get(k, () => (made.push(k), `v-${k}`));
+  assert.deepEqual([get('a'), get('b'), get('a')], ['v-a', 'v-b', 'v-a']);
+  c.rotate();
+  assert.deepEqual([get('a'), get('c')], ['v-a', 'v-c']);
+  c.rotate();
+  c.rotate();
+  assert.equal(get('a'), 'v-a');
+  assert.deepEqual(made, ['a', 'b', 'c', 'a']);
 });

@@ -46,7 +46,8 @@ test('tsvs status --json and the screen, against a daemon with two services and 
   const socketPath = join(dir, 'api.sock');
   const d = await startDaemon({ version: '1.2.3', engine: 'proxy', logger: quiet, socketPath, config: { file: 'mem.conf', source: () => ({ messages: [], errors: 0, fatal: false, ops }) } });
   // VRRP needs root and raw sockets; the status source is swapped for a fixed report (test hook).
-  Object.assign(d.control, { vrrpStatus: () => fakeVrrp([{ name: 'VI_1', state: 'MASTER', priority: 150 }]) });
+  const peers = [{ address: '192.168.0.2', priority: 100, heardMsAgo: 4_200 }, { address: '192.168.0.3', priority: null, heardMsAgo: null }];
+  Object.assign(d.control, { vrrpStatus: () => fakeVrrp([{ name: 'VI_1', state: 'MASTER', priority: 150, peers }]) });
   try {
     const out: string[] = [];
     const err: string[] = [];

@@ -12,7 +12,7 @@ function realServer(t: Topology, ns: string): void {
 }
 
 test('DR on one segment: the client reaches both real servers through the VIP; the director only rewrites MACs', { skip: skip ?? false, timeout: 60_000 }, async () => {
-  const t = new Topology('dr');
+  const t = new Topology('pt-dr');
   const log: string[] = [];
   try {
     const ns = t.segment({ c: ['10.0.0.5/24'], d: ['10.0.0.2/24', '10.0.0.100/32'], r1: ['10.0.0.11/24'], r2: ['10.0.0.12/24'] });

@@ -8,7 +8,7 @@ const DIRECTOR = fileURLToPath(new URL('./ns-director.ts', import.meta.url));
 const REALSERVER = fileURLToPath(new URL('./ns-realserver.ts', import.meta.url));
 
 test('TUN: IP-in-IP to real servers that decapsulate (tsvs realserver --mode tun) and answer the client directly', { skip: skip ?? false, timeout: 60_000 }, async () => {
-  const t = new Topology('tun');
+  const t = new Topology('pt-tun');
   const log: string[] = [];
   try {
     const ns = t.segment({ c: ['10.0.0.5/24'], d: ['10.0.0.2/24', '10.0.0.100/32'], r1: ['10.0.0.11/24'], r2: ['10.0.0.12/24'] });

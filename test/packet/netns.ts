@@ -72,16 +72,36 @@ export class Topology {
 
   /** One bridged segment: a `sw` namespace with br0 and one namespace per node with eth0 and its addresses. */
   segment(nodes: Readonly<Record<string, readonly string[]>>): Record<string, string> {
-    const sw = this.ns('sw');
-    this.exec(sw, 'ip link add br0 type bridge; ip link set br0 up');
+    this.bridge('br0');
     const out: Record<string, string> = {};
     for (const [name, addrs] of Object.entries(nodes)) {
-      const n = this.ns(name);
-      out[name] = n;
-      this.plug(n, 'eth0', sw, 'br0', `p-${name}`);
-      for (const a of addrs) this.exec(n, `ip addr add ${a} dev eth0`);
+      out[name] = this.ns(name);
+      this.wire(out[name], 'eth0', 'br0', addrs);
     }
     return out;
+  }
+
+  private swNs: string | null = null;
+
+  /** A bridge `br` in the shared `sw` namespace (created on first use): one segment. */
+  bridge(br: string): void {
+    this.swNs ??= this.ns('sw');
+    this.exec(this.swNs, `ip link add ${br} type bridge; ip link set ${br} up`);
+  }
+
+  /** Connect namespace `ns` to bridge `br` by a veth named `ifname` there, with `addrs` on it. */
+  wire(ns: string, ifname: string, br: string, addrs: readonly string[]): void {
+    if (!this.swNs) throw new Error('wire: no bridge yet');
+    const port = `p${++this.ports}-${br}`.slice(0, 15);
+    this.plug(ns, ifname, this.swNs, br, port);
+    for (const a of addrs) this.exec(ns, `ip addr add ${a} dev ${ifname}`);
+  }
+
+  private ports = 0;
+
+  /** MAC address of `ifname` in `ns`. */
+  mac(ns: string, ifname = 'eth0'): string {
+    return (JSON.parse(this.exec(ns, `ip -j link show dev ${ifname}`)) as Array<{ address: string }>)[0]!.address;
   }
 
   teardown(): void {
@@ -90,4 +110,4 @@ export class Topology {
   }
 }
 
-export const HTTP_SERVER = (name: string, port = 80): string[] => ['node', '-e', `require("http").createServer((q,s)=>s.end("${name}\\n")).listen(${port},"0.0.0.0",()=>console.log("listening"))`];
+export const HTTP_SERVER = (name: string, port = 80, host = '0.0.0.0'): string[] => ['node', '-e', `require("http").createServer((q,s)=>s.end("${name}\\n")).listen(${port},"${host}",()=>console.log("listening"))`];

@@ -3,7 +3,7 @@
  * exec) with one virtual service and its real servers, the packet data plane on AF_PACKET rings.
  * Prints "ready" once synced; on SIGTERM closes (removing its nft table) and prints its counters.
  *
- * Usage: node --import tsx test/packet/ns-director.ts tcp VIP:PORT dr|nat|tun RS:PORT [RS:PORT...]
+ * Usage: node --import tsx test/packet/ns-director.ts tcp|udp VIP:PORT | fwm MARK  dr|nat|tun RS:PORT [RS:PORT...]
  */
 import { loadRingAddon } from '../../src/adapters/packet/native-ring.js';
 import { PacketDataplane } from '../../src/adapters/packet/dataplane.js';
@@ -32,8 +32,9 @@ await dp.sync();
 console.log('ready');
 const stop = async (): Promise<void> => {
   const c = dp.counters();
+  const interfaces = dp.interfaces();
   await dp.close(0);
-  console.log(JSON.stringify({ counters: c, list: lab.list() }));
+  console.log(JSON.stringify({ counters: c, list: lab.list(), interfaces }));
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());

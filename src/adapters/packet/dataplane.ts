@@ -1,49 +1,88 @@
 /**
- * The packet data plane (`--engine packet`): AF_PACKET rings on the interface that reaches the
- * real servers, every frame through the pure forwarding path (src/core/forward), transmissions
- * sent back in batches. On sync it finds the interface, its MAC, MTU and address, the neighbours
- * (kernel table first, ARP requests for the rest, ARP replies learnt from the ring), and installs
- * the nftables rule that keeps the host from answering what it forwards; close removes it.
+ * The packet data plane (`--engine packet`): an AF_PACKET ring on every interface that carries
+ * virtual-service traffic (the interfaces of the routes to the real servers, to the VIPs and of
+ * the default route), every frame through the pure forwarding path (src/core/forward), and each
+ * transmission sent on the interface of the route to its next hop (the real server, the gateway,
+ * the client), from that interface's MAC. On sync it reads the interfaces (MAC, MTU, address),
+ * the main routing table and the neighbours (kernel table first, ARP requests for the rest, ARP
+ * learnt from the rings), and installs the nftables rule that keeps the host from answering what
+ * it forwards; close removes it. VIPs need not be local: a backup director forwards as soon as
+ * frames for a VIP reach it (after VRRP moves the VIP there). Firewall-mark services are carried
+ * by evaluating the host's nft marking rules on each frame (AF_PACKET sees frames before netfilter).
+ * GSO/GRO aggregates (TCP segments of up to 64 KB) arrive whole in the rings' 68 KiB slots and are
+ * cut into MTU-sized segments before forwarding (large-frames.ts).
  */
 import type { ConnEngine } from '../../core/conn/engine.js';
 import { Forwarder } from '../../core/forward/forwarder.js';
+import type { Link } from '../../core/forward/links.js';
 import { Neighbours } from '../../core/forward/neighbours.js';
+import { RouteTable } from '../../core/forward/routes.js';
+import { MarkTable } from '../../core/forward/marks.js';
 import type { Ipvs } from '../../core/ipvs.js';
 import type { Clock, Dataplane, DataplaneProblem, Logger } from '../../core/ports.js';
 import { serviceKeyString } from '../../core/model.js';
-import { ARP_OP, decodeArp } from '../../wire/arp.js';
-import { macBytes, readMac } from '../../wire/bytes.js';
+import { macBytes } from '../../wire/bytes.js';
 import { ETHERTYPE } from '../../wire/ethernet.js';
-import { PacketBuilder } from '../../wire/packet-builder.js';
 import { DESC_FLAG, DESC_WORDS, PKTTYPE, type RingAddon, type RingHandle } from './native-ring.js';
-import { defaultGateway, installHostRules, kernelNeighbours, linkInfo, removeHostRules, routeTo, type HostRuleSpec, type RunCommand } from './system.js';
+import { LargeFrames, RING_FRAME_BYTES, RING_FRAME_COUNT } from './large-frames.js';
+import { NeighbourResolver } from './neighbour-resolver.js';
+import { readMarkRules } from './nft-marks.js';
+import { TxBatch } from './tx-batch.js';
+import { vlanRetag, vlanStrip, VLAN_SCRATCH_BYTES } from './vlan.js';
+import {
+  deviceWithAddress,
+  installHostRules,
+  ipv4Addresses,
+  ipv6Addresses,
+  linkInfo,
+  mainRoutes,
+  removeHostRules,
+  routeTo,
+  type HostRuleSpec,
+  type RunCommand,
+} from './system.js';
 
 export interface PacketDataplaneOptions {
   readonly addon: RingAddon;
   readonly run: RunCommand;
-  /** Force the interface (default: the one the route to the first real server uses). */
-  readonly ifname?: string;
+  /** Force the interfaces (default: those of the routes to the real servers, the VIPs and the default route). */
+  readonly interfaces?: readonly string[];
+  /** PACKET_FANOUT base id: processes sharing the interfaces use the same one (0: no fanout). */
   readonly fanoutGroup?: number;
 }
 
-const TX_PAIRS = 4096;
+/** One interface the engine receives and sends on. */
+interface Port {
+  readonly link: Link;
+  readonly ring: RingHandle;
+  readonly tx: TxBatch;
+  /** For an 802.1Q device: the interface it sits on and its VLAN id. */
+  readonly vlan: { readonly parent: string; readonly id: number } | undefined;
+  readonly address6: string | null;
+}
+
+
+/** How often routes and the kernel's neighbour table are read again (ms). */
+const HOST_REFRESH_MS = 5000;
 
 export class PacketDataplane implements Dataplane {
   readonly name = 'packet';
-  private ring: RingHandle | null = null;
   private fw: Forwarder | null = null;
-  private ifname: string | null = null;
-  private mac = '';
-  private address: string | null = null;
-  private readonly neighbours = new Neighbours();
-  private readonly blockPairs = new Uint32Array(TX_PAIRS * 2);
-  private readonly staging = new Uint8Array(TX_PAIRS * 256);
-  private readonly stagingPairs = new Uint32Array(TX_PAIRS * 2);
-  private readonly extra = { truncated: 0, notForUs: 0, txFailed: 0, arpLearnt: 0, arpSent: 0 };
+  private readonly ports: Port[] = [];
+  private readonly routes = new RouteTable();
+  private readonly marks = new MarkTable();
+  private readonly extra = { truncated: 0, notForUs: 0, txFailed: 0, vlanRetagged: 0, vlanOnDevice: 0 };
+  private readonly resolver: NeighbourResolver;
+  /** "port index/VLAN id" of tagged traffic that a ring on the VLAN device itself carries. */
+  private readonly vlanCarried = new Set<string>();
+  private readonly vlanScratch = new Uint8Array(VLAN_SCRATCH_BYTES);
+  /** GSO/GRO aggregates, cut into segments before forwarding. */
+  private readonly large = new LargeFrames();
   private rulesInstalled = false;
   private ringDrops = 0;
-  private gatewayAddr: string | null = null;
   private expiry: NodeJS.Timeout | null = null;
+  private refresh: NodeJS.Timeout | null = null;
+  private refreshing = false;
   private closed = false;
 
   constructor(
@@ -52,141 +91,219 @@ export class PacketDataplane implements Dataplane {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: PacketDataplaneOptions,
-  ) {}
+  ) {
+    this.resolver = new NeighbourResolver(opts.addon, opts.run, clock, log, this.ports, this.routes);
+  }
 
   async sync(): Promise<readonly DataplaneProblem[]> {
     if (this.closed) return [];
     const problems: DataplaneProblem[] = [];
     const rules: HostRuleSpec[] = [];
     const wanted: string[] = [];
+    const vips: string[] = [];
+    const fwmarks: Array<{ id: string; mark: number }> = [];
     for (const svc of this.ipvs.services.values()) {
-      const id = serviceKeyString(svc.key);
       if (svc.key.kind !== 'addr') {
-        problems.push({ service: id, code: 'unsupported-fwmark', message: 'the packet engine does not read packet marks; fwmark services are not carried' });
+        fwmarks.push({ id: serviceKeyString(svc.key), mark: svc.key.fwmark });
+        rules.push({ kind: 'mark', mark: svc.key.fwmark });
+        for (const d of svc.dests) {
+          wanted.push(d.addr);
+          if (d.fwd === 'nat') rules.push({ family: d.family, protocol: null, kind: 'nat-reply', addr: d.addr, port: d.port });
+        }
         continue;
       }
+      vips.push(svc.key.addr);
       rules.push({ family: svc.key.family, protocol: svc.key.protocol, kind: 'to-vip', addr: svc.key.addr, port: svc.key.port });
       for (const d of svc.dests) {
         wanted.push(d.addr);
         if (d.fwd === 'nat') rules.push({ family: d.family, protocol: svc.key.protocol, kind: 'nat-reply', addr: d.addr, port: d.port });
       }
     }
-    if (wanted.length === 0 && !this.ring) return problems;
-    if (!this.ring) await this.open(wanted[0] ?? null);
-    await this.resolve(wanted);
+    const marked = await this.readMarks(fwmarks, problems);
+    if (wanted.length === 0 && this.ports.length === 0) return problems;
+    const devs = this.opts.interfaces ?? (await this.carryingDevices(wanted, [...vips, ...marked]));
+    for (const dev of devs) if (!this.ports.some((p) => p.link.name === dev)) await this.openPort(dev, vips);
+    if (this.ports.length === 0) throw new Error('packet engine: no interface (no route to a real server)');
+    await this.readRoutes();
+    this.large.configure(this.ports.map((p) => p.link.mtu), this.ipvs);
+    await this.resolver.resolve(wanted);
     await installHostRules(this.opts.run, rules);
     this.rulesInstalled = true;
     return problems;
   }
 
-  private async open(firstDest: string | null): Promise<void> {
-    const route = firstDest ? await routeTo(this.opts.run, firstDest) : null;
-    const ifname = this.opts.ifname ?? route?.dev;
-    if (!ifname) throw new Error('packet engine: no interface (no real server to route to)');
-    const link = await linkInfo(this.opts.run, ifname);
-    this.ifname = ifname;
-    this.mac = link.mac;
-    this.address = route?.prefsrc ?? null;
-    this.fw = new Forwarder(this.conns, { mac: macBytes(link.mac), mtu: link.mtu, neighbours: this.neighbours, ...(this.address ? { address: this.address } : {}) });
-    // TPACKET_V3 wakes the reader only when a block is retired (full, or after retireMs = 1).
-    this.ring = this.opts.addon.ringOpen({ ifname, retireMs: 1, ...(this.opts.fanoutGroup ? { fanoutGroup: this.opts.fanoutGroup } : {}) }, (block, desc, count) => this.onBatch(block, desc, count));
-    // Expire connections on time even when no frame arrives (frames also advance the engine).
-    this.expiry = setInterval(() => this.conns.advance(this.clock.now()), 1000);
-    this.expiry.unref();
-    this.log.info(`engine 'packet': AF_PACKET ring on ${ifname} (${link.mac}, mtu ${link.mtu})`);
+  /**
+   * The host's marking rules for the fwmark services (none: the table is emptied); a service no
+   * rule marks for, or marked by a rule the engine cannot evaluate, is a problem. Returns the
+   * destination addresses the rules name (their traffic arrives by the interfaces routing them).
+   */
+  private async readMarks(fwmarks: ReadonlyArray<{ id: string; mark: number }>, problems: DataplaneProblem[]): Promise<string[]> {
+    if (fwmarks.length === 0) {
+      this.marks.clear();
+      return [];
+    }
+    const read = await readMarkRules(this.opts.run);
+    // Replaced in one synchronous step: frames never see a half-filled table.
+    this.marks.clear();
+    const wanted = new Set(fwmarks.map((f) => f.mark));
+    const named: string[] = [];
+    for (const r of read.rules) {
+      if (!wanted.has(r.mark)) continue;
+      const why = this.marks.add(r);
+      if (why !== null) read.unsupported.push({ mark: r.mark, why });
+      for (const a of r.daddr ?? []) if (!a.includes('/')) named.push(a);
+    }
+    for (const f of fwmarks) {
+      for (const u of read.unsupported) if (u.mark === f.mark) problems.push({ service: f.id, code: 'fwmark-rule-unsupported', message: `${u.why}; packets it marks are not carried` });
+      if (!read.rules.some((r) => r.mark === f.mark)) problems.push({ service: f.id, code: 'fwmark-no-rule', message: `no prerouting rule sets mark ${f.mark}: nothing reaches this service` });
+    }
+    return named;
   }
 
-  /** Fill neighbours from the kernel table and the gateway; ask by ARP for what is missing. */
-  private async resolve(addrs: readonly string[]): Promise<void> {
-    if (!this.ifname || !this.ring) return;
-    const table = await kernelNeighbours(this.opts.run, this.ifname);
-    for (const [a, m] of table) this.neighbours.set(a, macBytes(m));
-    const gw = await defaultGateway(this.opts.run, this.ifname);
-    if (gw && table.has(gw)) this.neighbours.gateway = macBytes(table.get(gw)!);
-    else if (gw) this.gatewayAddr = gw;
-    for (const a of [...addrs, ...(gw && !table.has(gw) ? [gw] : [])]) if (!table.has(a) && !a.includes(':')) this.sendArpRequest(a);
+  /** Interfaces of the routes to the real servers and the VIPs (or the one holding a local VIP), and of the default route. */
+  private async carryingDevices(dests: readonly string[], vips: readonly string[]): Promise<string[]> {
+    const devs = new Set<string>();
+    for (const a of new Set([...dests, ...vips])) {
+      const r = await routeTo(this.opts.run, a).catch(() => null);
+      if (r && r.dev !== 'lo') devs.add(r.dev);
+      else if (r) {
+        const holder = await deviceWithAddress(this.opts.run, a);
+        if (holder && holder !== 'lo') devs.add(holder);
+      }
+    }
+    for (const r of await mainRoutes(this.opts.run)) if (r.dst === 'default' && r.dev !== 'lo') devs.add(r.dev);
+    return [...devs];
   }
 
-  private sendArpRequest(target: string): void {
-    if (!this.ring || !this.address) return;
-    const f = new PacketBuilder()
-      .eth({ src: this.mac, dst: 'ff:ff:ff:ff:ff:ff' })
-      .arp({ op: ARP_OP.REQUEST, senderMac: this.mac, senderIp: this.address, targetMac: '00:00:00:00:00:00', targetIp: target })
-      .build();
-    const pairs = Uint32Array.of(0, f.length);
-    if (this.opts.addon.ringSend(this.ring, f, pairs, 1) === 1) this.extra.arpSent++;
+  private async openPort(dev: string, vips: readonly string[]): Promise<void> {
+    const info = await linkInfo(this.opts.run, dev);
+    // The director's own address on the link: the first that is not a VIP (tunnel and ARP
+    // source); a link whose only address is a VIP (seed 003's outside interface) uses that.
+    const addrs = await ipv4Addresses(this.opts.run, dev);
+    const address = addrs.find((a) => !vips.includes(a)) ?? addrs[0];
+    const v6 = await ipv6Addresses(this.opts.run, dev);
+    const address6 = v6.find((a) => a.startsWith('fe80:')) ?? v6[0] ?? null;
+    const linkOpts = { name: dev, mac: macBytes(info.mac), mtu: info.mtu, neighbours: new Neighbours(), ...(address ? { address } : {}) };
+    let link: Link;
+    if (!this.fw) {
+      this.fw = new Forwarder(this.conns, { mac: linkOpts.mac, links: [linkOpts], routes: this.routes, marks: this.marks });
+      link = this.fw.links[0]!;
+      // Expire connections on time even when no frame arrives (frames also advance the engine).
+      this.expiry = setInterval(() => this.conns.advance(this.clock.now()), 1000);
+      this.expiry.unref();
+      // Routes and the kernel's neighbours change without a configuration change (a gateway
+      // added after start, a real server's new MAC): read them again now and then.
+      this.refresh = setInterval(() => void this.refreshHost(), HOST_REFRESH_MS);
+      this.refresh.unref();
+    } else {
+      link = this.fw.addLink(linkOpts);
+    }
+    const index = link.index;
+    // The ring's default TPACKET_V2 hands over each frame as it arrives (retireMs applies to V3 only).
+    // Slots big enough for a whole GSO/GRO aggregate (64 KB): a cut-short frame cannot be forwarded.
+    const ring = this.opts.addon.ringOpen({ ifname: dev, retireMs: 1, frameSize: RING_FRAME_BYTES, blockSize: RING_FRAME_BYTES, blockCount: RING_FRAME_COUNT, ...(this.opts.fanoutGroup ? { fanoutGroup: fanoutGroupOf(this.opts.fanoutGroup, info.ifindex) } : {}) }, (block, desc, count) => this.onBatch(index, block, desc, count));
+    this.ports.push({ link, ring, tx: new TxBatch(this.opts.addon, ring), vlan: info.vlan, address6 });
+    this.vlanCarried.clear();
+    for (const p of this.ports) {
+      const parent = p.vlan && this.ports.find((q) => q.link.name === p.vlan!.parent);
+      if (parent) this.vlanCarried.add(`${parent.link.index}/${p.vlan!.id}`);
+    }
+    this.log.info(`engine 'packet': AF_PACKET ring on ${dev} (${info.mac}, mtu ${info.mtu}${address ? `, ${address}` : ''})`);
   }
 
-  private learnArp(frame: Uint8Array): void {
-    if (frame.length < 42 || ((frame[12]! << 8) | frame[13]!) !== ETHERTYPE.ARP) return;
-    const a = decodeArp(frame, 14, frame.length - 14);
-    if (!a.ok || a.value.senderIp === '0.0.0.0') return;
-    const mac = macBytes(readMac(frame, 22));
-    this.neighbours.set(a.value.senderIp, mac);
-    if (a.value.senderIp === this.gatewayAddr) this.neighbours.gateway = mac;
-    this.extra.arpLearnt++;
+  private async refreshHost(): Promise<void> {
+    if (this.refreshing || this.closed) return;
+    this.refreshing = true;
+    try {
+      await this.readRoutes();
+      await this.resolver.resolve([]);
+    } catch (e) {
+      this.log.warn(`engine 'packet': reading routes and neighbours: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.refreshing = false;
+    }
   }
 
-  private onBatch(block: Buffer, desc: Uint32Array, count: number): void {
+  /** The main table's routes through the interfaces with a ring, replacing the previous ones. */
+  private async readRoutes(): Promise<void> {
+    const all = await mainRoutes(this.opts.run);
+    this.routes.clear();
+    for (const r of all) {
+      const port = this.ports.find((p) => p.link.name === r.dev);
+      if (!port) continue;
+      this.routes.add(r.dst === 'default' && r.family === 6 ? 'default6' : r.dst, port.link.index, r.gateway);
+    }
+  }
+
+  private onBatch(inIndex: number, block: Buffer, desc: Uint32Array, count: number): void {
     const fw = this.fw;
-    const ring = this.ring;
-    if (!fw || !ring) return;
+    const inPort = this.ports[inIndex];
+    if (!fw || !inPort) return;
     const now = this.clock.now();
     this.conns.advance(now);
-    let nb = 0;
-    let ns = 0;
-    let stagingUsed = 0;
     for (let i = 0; i < count; i++) {
       const off = desc[i * DESC_WORDS]!;
-      const len = desc[i * DESC_WORDS + 1]!;
+      let len = desc[i * DESC_WORDS + 1]!;
       const wire = desc[i * DESC_WORDS + 2]!;
       const flags = desc[i * DESC_WORDS + 3]!;
       const pkttype = flags & DESC_FLAG.PKTTYPE_MASK;
-      const frame = block.subarray(off, off + len);
+      let frame: Uint8Array = block.subarray(off, off + len);
       if (pkttype !== PKTTYPE.HOST) {
-        if (pkttype === PKTTYPE.BROADCAST) this.learnArp(frame);
+        if (pkttype === PKTTYPE.BROADCAST || pkttype === PKTTYPE.MULTICAST) this.resolver.learn(inPort.link, frame, len);
         this.extra.notForUs++;
         continue;
       }
       if (wire > len) {
-        // A GSO/GRO aggregate or a capture cut short: never forward part of a packet.
+        // Bigger than a ring slot (an aggregate past 64 KB, e.g. BIG TCP): never forward part of a packet.
         this.extra.truncated++;
         continue;
       }
-      if (((frame[12]! << 8) | frame[13]!) === ETHERTYPE.ARP) {
-        this.learnArp(frame);
+      const type = (frame[12]! << 8) | frame[13]!;
+      if ((type === ETHERTYPE.ARP || type === ETHERTYPE.IPV6) && this.resolver.learn(inPort.link, frame, len)) continue;
+      if ((flags & DESC_FLAG.VLAN_VALID) !== 0) {
+        // The ring on the VLAN device sees the same frame untagged and carries it.
+        if (this.vlanCarried.size > 0 && this.vlanCarried.has(`${inIndex}/${(flags >>> 16) & 0xfff}`)) {
+          this.extra.vlanOnDevice++;
+          continue;
+        }
+        // The kernel took the 802.1Q tag off into the ring's metadata: put it back so the
+        // forwarded frame keeps it.
+        len = vlanRetag(frame, len, flags >>> 16, this.vlanScratch);
+        if (len === 0) continue;
+        frame = this.vlanScratch;
+        this.extra.vlanRetagged++;
+      }
+      if (LargeFrames.oversized(frame, len, inPort.link.mtu)) {
+        this.forwardLarge(fw, inIndex, block, frame, len, now);
         continue;
       }
-      const v = fw.process(frame, len, now, (flags & DESC_FLAG.CSUM_NOT_READY) !== 0);
+      const v = fw.process(frame, len, now, (flags & DESC_FLAG.CSUM_NOT_READY) !== 0, inIndex);
       if (v.action !== 'transmit') continue;
-      if (v.frame === frame) {
-        this.blockPairs[nb * 2] = off;
-        this.blockPairs[nb * 2 + 1] = v.length;
-        nb++;
-      } else if (stagingUsed + v.length <= this.staging.length) {
-        this.staging.set(v.frame.subarray(0, v.length), stagingUsed);
-        this.stagingPairs[ns * 2] = stagingUsed;
-        this.stagingPairs[ns * 2 + 1] = v.length;
-        stagingUsed += v.length;
-        ns++;
-      } else {
-        this.extra.txFailed++;
-      }
-      if (nb === TX_PAIRS || ns === TX_PAIRS) {
-        nb = this.flush(block, this.blockPairs, nb);
-        ns = this.flush(this.staging, this.stagingPairs, ns);
-        stagingUsed = 0;
-      }
+      // A tag means something only on the link it came from: another link (a VLAN device adds
+      // its own) gets the frame untagged.
+      if (frame === this.vlanScratch && v.link !== inIndex) v.length = vlanStrip(v.frame, v.length);
+      const out = this.ports[v.link]!;
+      if (v.frame === frame && frame !== this.vlanScratch) out.tx.addFromBlock(block, off, v.length);
+      else out.tx.addCopy(block, v.frame, v.length);
     }
-    this.flush(block, this.blockPairs, nb);
-    this.flush(this.staging, this.stagingPairs, ns);
+    for (const p of this.ports) p.tx.flush(block);
+    this.resolver.unresolved(fw);
   }
 
-  private flush(buf: Uint8Array, pairs: Uint32Array, n: number): number {
-    if (n === 0 || !this.ring) return 0;
-    const sent = this.opts.addon.ringSend(this.ring, buf, pairs, n);
-    this.extra.txFailed += n - sent;
-    return 0;
+  /**
+   * A GSO/GRO aggregate: cut into MTU-sized TCP segments, each forwarded as a normal frame.
+   * COMPAT(ipvsadm): IPVS sees the aggregate as one packet (one connection lookup, one packet in
+   * its counters); here every segment is a packet, as on the wire after segmentation.
+   */
+  private forwardLarge(fw: Forwarder, inIndex: number, block: Buffer, frame: Uint8Array, len: number, now: number): void {
+    const n = this.large.start(frame, len);
+    const tagged = frame === this.vlanScratch;
+    for (let s = 0; s < n; s++) {
+      const v = fw.process(this.large.segment, this.large.write(s), now, false, inIndex);
+      if (v.action !== 'transmit') continue;
+      if (tagged && v.link !== inIndex) v.length = vlanStrip(v.frame, v.length);
+      this.ports[v.link]!.tx.addCopy(block, v.frame, v.length);
+    }
   }
 
   async close(graceMs: number): Promise<void> {
@@ -194,8 +311,9 @@ export class PacketDataplane implements Dataplane {
     if (this.closed) return;
     this.closed = true;
     if (this.expiry) clearInterval(this.expiry);
-    if (this.ring) this.opts.addon.ringClose(this.ring);
-    this.ring = null;
+    if (this.refresh) clearInterval(this.refresh);
+    this.resolver.close();
+    for (const p of this.ports.splice(0)) this.opts.addon.ringClose(p.ring);
     if (this.rulesInstalled) await removeHostRules(this.opts.run);
   }
 
@@ -207,12 +325,29 @@ export class PacketDataplane implements Dataplane {
       for (const [k, v] of Object.entries(c.drops)) if (v > 0) out[`drop:${k}`] = v;
     }
     for (const [k, v] of Object.entries(this.extra)) out[k] = v;
-    if (this.ring) {
+    out['gsoFrames'] = this.large.frames;
+    out['gsoSegments'] = this.large.segments;
+    for (const [k, v] of Object.entries(this.large.drops)) if (v > 0) out[`drop:${k}`] = v;
+    for (const [k, v] of Object.entries(this.resolver.counters)) out[k] = v;
+    out['txFailed'] = this.extra.txFailed + this.ports.reduce((n, p) => n + p.tx.failed, 0);
+    for (const p of this.ports) {
       // PACKET_STATISTICS counts since the previous read.
-      const s = this.opts.addon.ringStats(this.ring);
-      this.ringDrops += s.drops;
+      this.ringDrops += this.opts.addon.ringStats(p.ring).drops;
     }
     out['ringDrops'] = this.ringDrops;
     return out;
   }
+
+  /** The interfaces in use, for status output and tests. */
+  interfaces(): string[] {
+    return this.ports.map((p) => p.link.name);
+  }
+}
+
+/**
+ * A fanout group joins sockets bound to one interface only, so each interface gets its own id,
+ * derived from the base and the interface index (the same in every process on the host).
+ */
+export function fanoutGroupOf(base: number, ifindex: number): number {
+  return ((base + ifindex - 1) & 0xffff) || 1;
 }

@@ -8,7 +8,7 @@
 import { decapsulate, type DecapResult } from '../../core/forward/decap.js';
 import { parseIPv4 } from '../../core/addr.js';
 import { macBytes } from '../../wire/bytes.js';
-import { DESC_WORDS, PKTTYPE, type RingAddon, type RingHandle } from './native-ring.js';
+import { DESC_WORDS, ipv4ProtocolFilter, PKTTYPE, type RingAddon, type RingHandle } from './native-ring.js';
 import { linkInfo, type RunCommand } from './system.js';
 
 export const DECAP_OUTER = 'tsvs-dec0';
@@ -52,7 +52,7 @@ export async function startDecapsulator(addon: RingAddon, run: RunCommand, dev: 
   const r: DecapResult = { skip: '', length: 0 };
   // The ring on tsvs-dec0 is only for sending (it also sees what the stack sends back; ignored).
   const tx: RingHandle = addon.ringOpen({ ifname: DECAP_OUTER, blockCount: 2, blockSize: 1 << 16 }, () => undefined);
-  const rx = addon.ringOpen({ ifname: dev }, (block, desc, count) => {
+  const rx = addon.ringOpen({ ifname: dev, filter: ipv4ProtocolFilter([4, 41]) }, (block, desc, count) => {
     for (let i = 0; i < count; i++) {
       const off = desc[i * DESC_WORDS]!;
       const len = desc[i * DESC_WORDS + 1]!;

@@ -40,13 +40,57 @@ export async function defaultGateway(run: RunCommand, dev: string): Promise<stri
 export interface LinkInfo {
   readonly mac: string;
   readonly mtu: number;
+  readonly ifindex: number;
+  /** For an 802.1Q device: the interface it sits on and its VLAN id. */
+  readonly vlan?: { readonly parent: string; readonly id: number };
 }
 
 export async function linkInfo(run: RunCommand, dev: string): Promise<LinkInfo> {
-  const j = JSON.parse(await run('ip', ['-j', 'link', 'show', 'dev', dev])) as Array<{ address?: string; mtu?: number }>;
+  type Row = { ifindex?: number; address?: string; mtu?: number; link?: string; linkinfo?: { info_kind?: string; info_data?: { id?: number } } };
+  const j = JSON.parse(await run('ip', ['-j', '-d', 'link', 'show', 'dev', dev])) as Row[];
   const l = j[0];
   if (!l?.address || !l.mtu) throw new Error(`cannot read link ${dev}`);
-  return { mac: l.address, mtu: l.mtu };
+  const id = l.linkinfo?.info_kind === 'vlan' ? l.linkinfo.info_data?.id : undefined;
+  return { mac: l.address, mtu: l.mtu, ifindex: l.ifindex ?? 0, ...(id !== undefined && l.link ? { vlan: { parent: l.link, id } } : {}) };
+}
+
+/** A unicast route of the main table: destination prefix ("default" or "a.b.c.d/n"), device, gateway. */
+export interface MainRoute {
+  readonly family: 4 | 6;
+  readonly dst: string;
+  readonly dev: string;
+  readonly gateway: string | null;
+}
+
+/** The unicast routes of the main table (IPv4 and IPv6) that leave by a device. */
+export async function mainRoutes(run: RunCommand): Promise<MainRoute[]> {
+  const out: MainRoute[] = [];
+  for (const family of [4, 6] as const) {
+    const j = JSON.parse(await run('ip', ['-j', `-${family}`, 'route', 'show', 'table', 'main'])) as Array<{ type?: string; dst?: string; dev?: string; gateway?: string }>;
+    for (const r of j) {
+      if (!r.dst || !r.dev || (r.type !== undefined && r.type !== 'unicast')) continue;
+      out.push({ family, dst: r.dst, dev: r.dev, gateway: r.gateway ?? null });
+    }
+  }
+  return out;
+}
+
+/** The interface that holds `addr` as a local address, or null. */
+export async function deviceWithAddress(run: RunCommand, addr: string): Promise<string | null> {
+  const j = JSON.parse(await run('ip', ['-j', 'addr', 'show', 'to', addr])) as Array<{ ifname?: string }>;
+  return j.find((l) => l.ifname)?.ifname ?? null;
+}
+
+/** The global IPv4 addresses of `dev`, in the kernel's order (the primary first). */
+export async function ipv4Addresses(run: RunCommand, dev: string): Promise<string[]> {
+  const j = JSON.parse(await run('ip', ['-j', '-4', 'addr', 'show', 'dev', dev])) as Array<{ addr_info?: Array<{ local?: string; scope?: string }> }>;
+  return (j[0]?.addr_info ?? []).filter((a) => a.local && a.scope === 'global').map((a) => a.local!);
+}
+
+/** The IPv6 addresses of `dev` (global and link-local), in the kernel's order. */
+export async function ipv6Addresses(run: RunCommand, dev: string): Promise<string[]> {
+  const j = JSON.parse(await run('ip', ['-j', '-6', 'addr', 'show', 'dev', dev])) as Array<{ addr_info?: Array<{ local?: string; scope?: string }> }>;
+  return (j[0]?.addr_info ?? []).filter((a) => a.local && (a.scope === 'global' || a.scope === 'link')).map((a) => a.local!);
 }
 
 /** Reachable/stale/permanent entries of the kernel's neighbour table on `dev`: address → MAC. */
@@ -57,31 +101,49 @@ export async function kernelNeighbours(run: RunCommand, dev: string): Promise<Ma
   return out;
 }
 
-/** What the host stack must not see: requests to a virtual service, NAT replies from a real server. */
-export interface HostRuleSpec {
-  readonly family: 4 | 6;
-  readonly protocol: 'tcp' | 'udp' | 'sctp';
-  readonly kind: 'to-vip' | 'nat-reply';
-  readonly addr: string;
-  readonly port: number;
-}
+/**
+ * What the host stack must not see: requests to a virtual service, NAT replies from a real
+ * server (`protocol` null: any, for fwmark services), packets marked for a fwmark service.
+ */
+export type HostRuleSpec =
+  | {
+      readonly family: 4 | 6;
+      readonly protocol: 'tcp' | 'udp' | 'sctp' | null;
+      readonly kind: 'to-vip' | 'nat-reply';
+      readonly addr: string;
+      readonly port: number;
+    }
+  | { readonly kind: 'mark'; readonly mark: number };
 
 export const NFT_TABLE = 'tsvs_packet';
 
 /**
  * The nft script that replaces the tsvs table atomically: a prerouting filter (priority raw) that
  * drops, for the host only, what the packet engine carries. AF_PACKET sockets see frames before
- * netfilter, so the engine still gets them; its own transmissions bypass netfilter.
+ * netfilter, so the engine still gets them; its own transmissions bypass netfilter. A NAT reply
+ * is dropped only when it is not addressed to the host itself, so the director's own
+ * connections to a real server (health checks) still get their answers. Marked packets are
+ * dropped just after the mangle priority, where the host's own rules set the marks.
  */
 export function nftScript(rules: readonly HostRuleSpec[]): string {
   const lines = [`table inet ${NFT_TABLE}`, `delete table inet ${NFT_TABLE}`, `table inet ${NFT_TABLE} {`, '  chain prerouting {', '    type filter hook prerouting priority raw; policy accept;'];
+  const marks: string[] = [];
   for (const r of rules) {
+    if (r.kind === 'mark') {
+      marks.push(`    meta mark 0x${r.mark.toString(16).padStart(8, '0')} drop`);
+      continue;
+    }
     const ip = r.family === 4 ? 'ip' : 'ip6';
-    const port = r.port === 0 ? '' : ` ${r.protocol} ${r.kind === 'to-vip' ? 'dport' : 'sport'} ${r.port}`;
+    const dir = r.kind === 'to-vip' ? 'dport' : 'sport';
+    const port = r.port === 0 ? '' : ` ${r.protocol ?? 'th'} ${dir} ${r.port}`;
+    const proto = r.protocol === null ? '' : ` meta l4proto ${r.protocol}`;
     const addr = `${ip} ${r.kind === 'to-vip' ? 'daddr' : 'saddr'} ${r.addr}`;
-    lines.push(`    ${addr} meta l4proto ${r.protocol}${port} drop`);
+    const notLocal = r.kind === 'nat-reply' ? ' fib daddr type != local' : '';
+    lines.push(`    ${addr}${proto}${port}${notLocal} drop`);
   }
-  lines.push('  }', '}', '');
+  lines.push('  }');
+  if (marks.length > 0) lines.push('  chain prerouting_mark {', '    type filter hook prerouting priority -149; policy accept;', ...marks, '  }');
+  lines.push('}', '');
   return lines.join('\n');
 }
 

@@ -7,6 +7,7 @@
 import type { Clock, Logger, Timers } from '../../core/ports.js';
 import { vrrpSetup } from '../../engine/vrrp/config.js';
 import { VrrpEngine, type VrrpStatusReport } from '../../engine/vrrp/engine.js';
+import type { TransitionListener } from '../../engine/vrrp/transitions.js';
 import type { KeepalivedConfig } from '../../lang/keepalived/model.js';
 import { IpRouteNetControl } from './iproute2.js';
 import { requireNative } from './native.js';
@@ -38,8 +39,8 @@ function idle(reason: string | null, log: Logger): VrrpRuntime {
   };
 }
 
-/** Start VRRP for the model's instances (none: an idle runtime). Never throws. */
-export async function startVrrpRuntime(model: KeepalivedConfig, clock: Clock & Timers, log: Logger): Promise<VrrpRuntime> {
+/** Start VRRP for the model's instances (none: an idle runtime). Never throws. `onTransition` hears every state change. */
+export async function startVrrpRuntime(model: KeepalivedConfig, clock: Clock & Timers, log: Logger, onTransition?: TransitionListener): Promise<VrrpRuntime> {
   if (model.vrrpInstances.length === 0) return idle(null, log);
   let io: RawVrrpIo;
   try {
@@ -51,7 +52,7 @@ export async function startVrrpRuntime(model: KeepalivedConfig, clock: Clock & T
   }
   const writer = new NetlinkAddressWriter(requireNative());
   const net = new IpRouteNetControl(undefined, writer);
-  const engine = new VrrpEngine({ setup: vrrpSetup(model), clock, timers: clock, io, net, scripts: new ChildScriptRunner(), logger: log });
+  const engine = new VrrpEngine({ setup: vrrpSetup(model), clock, timers: clock, io, net, scripts: new ChildScriptRunner(), logger: log, ...(onTransition ? { onTransition } : {}) });
   try {
     await engine.start();
   } catch (e) {

@@ -5,11 +5,10 @@
  * on the way in and the source on the way back, TUN wraps the packet in IP-in-IP. ICMP errors
  * that belong to a connection follow it; everything else passes to the host untouched.
  */
-import { parseIPv4 } from '../addr.js';
 import { textToWords, wordsToText } from '../conn/addr-words.js';
 import type { ConnEngine } from '../conn/engine.js';
+import type { MarkTable } from './marks.js';
 import { PacketMeta, type Verdict } from '../conn/packet.js';
-import type { Destination } from '../model.js';
 import { ETHERTYPE } from '../../wire/ethernet.js';
 import { ICMP6_CODE, ICMP6_TYPE, ICMP_CODE, ICMP_TYPE } from '../../wire/icmp.js';
 import { IP_PROTO } from '../../wire/ipv4.js';
@@ -17,14 +16,19 @@ import { FRAGMENT_TTL_MS, FragmentMemory, type FragmentDecision } from './fragme
 import { FrameView } from './frame-view.js';
 import { writeIcmpError } from './icmp-error.js';
 import { followIcmpError } from './icmp-follow.js';
-import { Neighbours } from './neighbours.js';
-import { checksumField, natDestination, natSource, rewriteEndpoint, setMacs } from './rewrite.js';
-import { transportChecksum } from '../../wire/transport.js';
+import { Link, type LinkOptions } from './links.js';
+import type { Neighbours } from './neighbours.js';
+import { natDestination, natSource, rewriteEndpoint, setMacs } from './rewrite.js';
+import { completeChecksum, countBytes, readWords } from './frame-util.js';
 import { encapsulate, innerDontFragment, IPIP_HEADER } from './tunnel.js';
+import { Hop, type RouteTable } from './routes.js';
 import { FrameVerdict, newForwardCounters, type ForwardCounters, type FrameHow } from './verdict.js';
 
 export interface ForwarderOptions {
-  /** The director's MAC on the interface: the source of every frame it sends. */
+  /**
+   * Link 0 (when `links` is not given) is described by `mac`, `address`, `mtu` and `neighbours`.
+   * The director's MAC on the interface: the source of every frame it sends.
+   */
   readonly mac: Uint8Array;
   /**
    * The director's own IPv4 address on the interface: the source of tunnel (IP-in-IP) packets
@@ -36,20 +40,42 @@ export interface ForwarderOptions {
   readonly neighbours?: Neighbours;
   /** Size of the scratch buffer for frames that grow (tunnel) or are made (ICMP). */
   readonly scratchBytes?: number;
+  /** Every interface the engine sends on (replaces mac/address/mtu/neighbours when given). */
+  readonly links?: readonly LinkOptions[];
+  /**
+   * Which link and next hop reach an address. Without a table every frame leaves by link 0 to
+   * the address itself (its neighbour entry, else the link's default gateway MAC).
+   */
+  readonly routes?: RouteTable;
+  /** Marking rules for firewall-mark services (the host's PREROUTING marks, evaluated here). */
+  readonly marks?: MarkTable;
 }
+
+/** A next hop with no known MAC, for the adapter to resolve (ARP / neighbour discovery). */
+export interface UnresolvedNeighbour {
+  readonly link: number;
+  readonly family: 4 | 6;
+  readonly addr: string;
+}
+
+/** At most this many unresolved next hops are remembered between two drains. */
+const UNRESOLVED_MAX = 256;
+const NONE_UNRESOLVED: readonly UnresolvedNeighbour[] = [];
 
 export class Forwarder {
   readonly counters: ForwardCounters = newForwardCounters();
-  readonly neighbours: Neighbours;
-  readonly mac: Uint8Array;
-  readonly mtu: number;
+  private readonly linkList: Link[];
+  readonly routes: RouteTable | null;
+  readonly marks: MarkTable | null;
   readonly view = new FrameView();
   readonly meta = new PacketMeta();
   readonly scratch: Uint8Array;
   private readonly verdict = new FrameVerdict();
   private readonly fragments = new FragmentMemory();
-  private readonly address: number | null;
-  private readonly addressBytes: Uint8Array | null;
+  private readonly hop = new Hop();
+  /** The link the current frame came in on (ICMP errors go back out of it). */
+  private inLink: Link;
+  private readonly unresolved = new Map<string, UnresolvedNeighbour>();
   private ipId = 0;
   private readonly vip4 = new Set<number>();
   private readonly vip6 = new Set<string>();
@@ -59,22 +85,55 @@ export class Forwarder {
     readonly engine: ConnEngine,
     opts: ForwarderOptions,
   ) {
-    this.mac = opts.mac;
-    this.mtu = opts.mtu ?? 1500;
-    this.neighbours = opts.neighbours ?? new Neighbours();
+    const links = opts.links ?? [{ mac: opts.mac, ...(opts.mtu === undefined ? {} : { mtu: opts.mtu }), ...(opts.address === undefined ? {} : { address: opts.address }), ...(opts.neighbours ? { neighbours: opts.neighbours } : {}) }];
+    if (links.length === 0) throw new Error('a forwarder needs at least one link');
+    this.linkList = links.map((l, i) => new Link(i, l));
+    this.inLink = this.linkList[0]!;
+    this.routes = opts.routes ?? null;
+    this.marks = opts.marks ?? null;
     this.scratch = new Uint8Array(opts.scratchBytes ?? 65536 + 64);
-    this.address = opts.address === undefined ? null : parseIPv4(opts.address);
-    const a = this.address;
-    this.addressBytes = a === null ? null : Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff);
+  }
+
+  get links(): readonly Link[] {
+    return this.linkList;
+  }
+
+  /** Add a link (an interface found after start); returns it with its index. */
+  addLink(opts: LinkOptions): Link {
+    const l = new Link(this.linkList.length, opts);
+    this.linkList.push(l);
+    return l;
+  }
+
+  /** Link 0's MAC, MTU and neighbours (the one link of a one-interface director). */
+  get mac(): Uint8Array {
+    return this.linkList[0]!.mac;
+  }
+  get mtu(): number {
+    return this.linkList[0]!.mtu;
+  }
+  get neighbours(): Neighbours {
+    return this.linkList[0]!.neighbours;
+  }
+
+  /** The next hops that had no MAC since the last call (each once), for the adapter to resolve. */
+  drainUnresolved(): readonly UnresolvedNeighbour[] {
+    if (this.unresolved.size === 0) return NONE_UNRESOLVED;
+    const out = [...this.unresolved.values()];
+    this.unresolved.clear();
+    return out;
   }
 
   /**
    * Decide and rewrite one frame of `length` bytes in `buf` at time `now` (ms). `checksumPartial`:
    * the transport checksum holds only the pseudo-header sum (a locally generated packet whose
    * checksum offload was not done yet, TP_STATUS_CSUMNOTREADY); it is completed before use.
+   * `inLink`: the index of the link the frame arrived on.
    */
-  process(buf: Uint8Array, length: number, now: number, checksumPartial = false): FrameVerdict {
+  process(buf: Uint8Array, length: number, now: number, checksumPartial = false, inLink = 0): FrameVerdict {
     const v = this.verdict.reset();
+    this.inLink = this.linkList[inLink] ?? this.linkList[0]!;
+    v.link = this.inLink.index;
     this.counters.rxFrames++;
     this.counters.rxBytes += length;
     const f = this.view;
@@ -90,10 +149,11 @@ export class Forwarder {
     if (f.l4 < 0) return this.followFragment(now);
     if (!f.hasPorts()) return this.pass();
     const m = this.fillMeta();
-    // To a virtual address: a request (ip_vs_in). Otherwise a NAT reply is tried first
+    if (this.marks !== null && this.marks.size > 0) m.fwmark = this.marks.classify(m);
+    // Marked or to a virtual address: a request (ip_vs_in). Otherwise a NAT reply is tried first
     // (ip_vs_out), then a request, so a stale VIP set costs a lookup, never a wrong decision.
     let cv: Verdict;
-    if (this.isVip(m.family, m.daddr)) {
+    if (m.fwmark !== 0 || this.isVip(m.family, m.daddr)) {
       m.direction = 'in';
       cv = this.engine.process(m, now);
     } else {
@@ -160,7 +220,7 @@ export class Forwarder {
       case 'icmp-unreachable': {
         // To a VIP the error comes from the VIP; a real server's stray reply was not sent to us,
         // so icmp_send picks the director's own address.
-        const from = this.meta.direction === 'out' && f.family === 4 ? this.addressBytes : null;
+        const from = this.meta.direction === 'out' && f.family === 4 ? this.inLink.addressBytes : null;
         return this.sendIcmp(f.family === 4 ? ICMP_TYPE.DEST_UNREACH : ICMP6_TYPE.DEST_UNREACH, f.family === 4 ? ICMP_CODE.PORT_UNREACH : ICMP6_CODE.PORT_UNREACH, 0, from);
       }
       case 'reply': {
@@ -200,27 +260,64 @@ export class Forwarder {
   /** Encapsulate the current frame's IP packet to `daddr` (or answer that it is too big). */
   tunnelCurrent(family: 4 | 6, daddr: Uint32Array): FrameVerdict {
     const f = this.view;
-    if (family !== 4 || this.address === null) return this.drop('tun-unsupported');
-    if (f.ipLength + IPIP_HEADER > this.mtu) {
+    if (family !== 4) return this.drop('tun-unsupported');
+    const out = this.route(family, daddr);
+    if (!out) return this.drop('no-route');
+    // The outer source is the director's address on the link the tunnel leaves by.
+    if (out.address === null) return this.drop('tun-unsupported');
+    if (f.ipLength + IPIP_HEADER > out.mtu) {
       // COMPAT(ipvsadm): IPVS fragments the outer packet when the inner one allows it; the
       // packet engine does not fragment yet and drops it with a counted reason.
       if (!innerDontFragment(f)) return this.drop('tun-needs-fragmentation');
-      const room = this.mtu - IPIP_HEADER;
+      const room = out.mtu - IPIP_HEADER;
       return f.family === 4 ? this.sendIcmp(ICMP_TYPE.DEST_UNREACH, ICMP_CODE.FRAG_NEEDED, room) : this.sendIcmp(ICMP6_TYPE.PACKET_TOO_BIG, 0, room);
     }
     this.ipId = (this.ipId + 1) & 0xffff;
-    const n = encapsulate(this.scratch, f, { src: this.address, dst: daddr[0]! >>> 0, id: this.ipId });
+    const n = encapsulate(this.scratch, f, { src: out.address, dst: daddr[0]! >>> 0, id: this.ipId });
     if (n === 0) return this.drop('too-big');
     this.counters.tun++;
-    return this.toNeighbour(this.scratch, n, 4, daddr, 'tun');
+    return this.toHop(out, this.scratch, n, 4, 'tun');
   }
 
-  /** Set the MACs of `frame` for the next hop to `addr` and transmit it. */
+  /** Set the MACs of `frame` for the next hop to `addr` and transmit it on the link that reaches it. */
   toNeighbour(frame: Uint8Array, length: number, family: 4 | 6, addr: ArrayLike<number>, how: FrameHow): FrameVerdict {
-    const mac = this.neighbours.lookup(family, addr);
-    if (!mac) return this.drop('no-neighbour');
-    setMacs(frame, mac, this.mac);
+    const out = this.route(family, addr);
+    if (!out) return this.drop('no-route');
+    return this.toHop(out, frame, length, family, how);
+  }
+
+  /**
+   * The link that reaches `addr`, with the next hop in `this.hop`; null when no route matches.
+   * Without a route table: link 0 and the address itself.
+   */
+  private route(family: 4 | 6, addr: ArrayLike<number>): Link | null {
+    const h = this.hop;
+    if (this.routes === null) {
+      h.link = 0;
+      for (let i = 0; i < 4; i++) h.nextHop[i] = addr[i]! >>> 0;
+      return this.linkList[0]!;
+    }
+    if (!this.routes.lookup(family, addr, h)) return null;
+    return this.linkList[h.link] ?? null;
+  }
+
+  /** Send to the next hop found by {@link route} on `out`. */
+  private toHop(out: Link, frame: Uint8Array, length: number, family: 4 | 6, how: FrameHow): FrameVerdict {
+    const mac = out.neighbours.lookup(family, this.hop.nextHop);
+    if (!mac) {
+      this.noteUnresolved(out.index, family);
+      return this.drop('no-neighbour');
+    }
+    setMacs(frame, mac, out.mac);
+    this.verdict.link = out.index;
     return this.transmit(frame, length, how);
+  }
+
+  private noteUnresolved(link: number, family: 4 | 6): void {
+    if (this.unresolved.size >= UNRESOLVED_MAX) return;
+    const addr = wordsToText(family, this.hop.nextHop);
+    const key = `${link} ${addr}`;
+    if (!this.unresolved.has(key)) this.unresolved.set(key, { link, family, addr });
   }
 
   transmit(frame: Uint8Array, length: number, how: FrameHow): FrameVerdict {
@@ -236,9 +333,11 @@ export class Forwarder {
 
   /** Answer the sender of the current frame with an ICMP(v6) error. */
   private sendIcmp(type: number, code: number, rest: number, from: Uint8Array | null = null): FrameVerdict {
-    const n = writeIcmpError(this.scratch, this.view, this.mac, type, code, rest, from);
+    // Back to the sender through the MAC and link it came from.
+    const n = writeIcmpError(this.scratch, this.view, this.inLink.mac, type, code, rest, from);
     if (n === 0) return this.drop('too-big');
     this.counters.icmpSent++;
+    this.verdict.link = this.inLink.index;
     return this.transmit(this.scratch, n, 'icmp-error');
   }
 
@@ -280,40 +379,4 @@ export class Forwarder {
   }
 }
 
-/**
- * COMPAT(ipvsadm): IPVS counts a reassembled datagram as one packet of its full size; here the
- * first fragment counts the packet and each later fragment adds its bytes, so packet counts match
- * and byte counts differ only by the repeated IP headers of the later fragments.
- */
-export function countBytes(engine: ConnEngine, dest: Destination | null, kind: 'forward' | 'reply', bytes: number): void {
-  if (!dest || !dest.available) return;
-  const totals = engine.ipvs.totals;
-  if (kind === 'forward') {
-    dest.stats.inbytes += bytes;
-    dest.service.stats.inbytes += bytes;
-    totals.inbytes += bytes;
-  } else {
-    dest.stats.outbytes += bytes;
-    dest.service.stats.outbytes += bytes;
-    totals.outbytes += bytes;
-  }
-}
-
-/** Write the full transport checksum of an unfragmented TCP/UDP packet (offload not done yet). */
-function completeChecksum(f: FrameView): void {
-  const at = checksumField(f.protocol);
-  if (at < 0 || f.l4 < 0 || f.fragment || f.l3End - f.l4 < at + 2) return;
-  const c = transportChecksum(f.buf, f.family, f.l3, f.protocol, f.l4, f.l3End - f.l4, at);
-  f.buf[f.l4 + at] = c >>> 8;
-  f.buf[f.l4 + at + 1] = c & 0xff;
-}
-
-/** Addresses as the connection table holds them: 4 big-endian words (IPv4: word 0). */
-export function readWords(b: Uint8Array, at: number, family: 4 | 6, out: Uint32Array): void {
-  const n = family === 4 ? 1 : 4;
-  for (let i = 0; i < n; i++) {
-    const o = at + 4 * i;
-    out[i] = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-  }
-  for (let i = n; i < 4; i++) out[i] = 0;
-}
+export { countBytes, readWords } from './frame-util.js';

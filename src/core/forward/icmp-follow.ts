@@ -17,7 +17,7 @@ import { transportChecksum } from '../../wire/transport.js';
 import { DADDR, VADDR } from '../conn/conn-table.js';
 import { FWD_CODE, CONN_F, fwdOfFlags } from '../conn/flags.js';
 import type { Forwarder } from './forwarder.js';
-import { readWords } from './forwarder.js';
+import { readWords } from './frame-util.js';
 import { rewriteEndpoint } from './rewrite.js';
 
 const up: Ipv6Upper = { protocol: 0, offset: 0, fragmentOffset: -1, moreFragments: false, fragmentId: 0 };

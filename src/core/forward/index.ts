@@ -9,6 +9,8 @@ import type { FrameVerdict } from './verdict.js';
 export { Forwarder, type ForwarderOptions } from './forwarder.js';
 export { FrameView, MALFORMED_REASONS, type MalformedReason } from './frame-view.js';
 export { Neighbours } from './neighbours.js';
+export { Link, type LinkOptions } from './links.js';
+export { Hop, RouteTable } from './routes.js';
 export { FrameVerdict, ALL_DROP_REASONS, FORWARD_DROP_REASONS, newForwardCounters, type ForwardCounters, type FrameAction, type FrameHow } from './verdict.js';
 
 /** Decide one frame at `now` (ms); the verdict is reused by the next call. */

@@ -15,6 +15,8 @@ export type FrameHow = 'dr' | 'nat' | 'nat-reply' | 'tun' | 'icmp-error' | 'icmp
 export const FORWARD_DROP_REASONS = [
   /** No MAC known for the next hop (the adapter resolves real servers and the gateway ahead). */
   'no-neighbour',
+  /** No route to the destination on any link the engine sends on. */
+  'no-route',
   /** NAT to a destination of the other family (IPVS supports it only with its own NAT46 work). */
   'nat-family-mismatch',
   /** TUN to an IPv6 real server, or no IPv4 tunnel source configured. */
@@ -34,12 +36,15 @@ export class FrameVerdict {
   /** The frame to transmit: the input rewritten in place, or the engine's scratch buffer. */
   frame: Uint8Array = new Uint8Array(0);
   length = 0;
+  /** The link to transmit on (index into the forwarder's links); the input link otherwise. */
+  link = 0;
 
   reset(): this {
     this.action = 'pass';
     this.reason = null;
     this.how = '';
     this.length = 0;
+    this.link = 0;
     return this;
   }
 }

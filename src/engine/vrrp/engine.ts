@@ -16,6 +16,7 @@ import type { VrrpSetup } from './config.js';
 import { runNotify } from './notify.js';
 import { warmTakeoverPath } from './warm-up.js';
 import { TrackScripts } from './track-scripts.js';
+import { AdvertMemory, type TransitionCause, type TransitionListener, type VrrpPeer, type VrrpTransition } from './transitions.js';
 
 export interface VrrpEngineOptions {
   readonly setup: VrrpSetup;
@@ -25,11 +26,21 @@ export interface VrrpEngineOptions {
   readonly net: NetControl;
   readonly scripts: ScriptRunner;
   readonly logger: Logger;
+  /**
+   * Told of every state transition with its reason, right after the batch's VIP and GARP work
+   * (so it never delays a takeover) and before the batch's log lines.
+   */
+  readonly onTransition?: TransitionListener;
 }
 
 export interface VrrpInstanceReport extends InstanceStatus {
   /** Milliseconds since the last state change (null before the first). */
   readonly sinceTransitionMs: number | null;
+  /**
+   * The other directors of this instance heard in adverts (and configured unicast peers).
+   * Optional: reports built elsewhere (a client's fixtures, an older daemon) may not have it.
+   */
+  readonly peers?: readonly VrrpPeer[];
 }
 
 export interface VrrpStatusReport {
@@ -68,6 +79,7 @@ export class VrrpEngine {
   private unwatch: (() => void) | null = null;
   private tracks: TrackScripts | null = null;
   private running = false;
+  private readonly adverts = new AdvertMemory();
 
   constructor(opts: VrrpEngineOptions) {
     this.o = opts;
@@ -99,7 +111,7 @@ export class VrrpEngine {
     this.watch(names);
     const facts = new Map([...this.infos].map(([k, v]) => [k, factsOf(v)]));
     warmTakeoverPath(this.setup.machine, facts);
-    this.apply(this.machine.start(this.o.clock.now(), facts));
+    this.apply(this.machine.start(this.o.clock.now(), facts), { kind: 'start' });
     this.startTrackScripts();
   }
 
@@ -107,7 +119,7 @@ export class VrrpEngine {
     this.unwatch?.();
     this.unwatch = this.o.net.watch(names, (ifname, info) => {
       this.infos.set(ifname, info);
-      this.apply(this.machine.interfaceChanged(this.o.clock.now(), ifname, factsOf(info)));
+      this.apply(this.machine.interfaceChanged(this.o.clock.now(), ifname, factsOf(info)), { kind: 'interface', ifname, up: info?.up ?? false });
     });
   }
 
@@ -115,7 +127,7 @@ export class VrrpEngine {
     this.tracks?.stop();
     const tracked = new Set(this.machine.trackedScripts());
     this.tracks = new TrackScripts(this.setup.scripts.filter((r) => tracked.has(r.name)), this.o.timers, this.o.scripts, this.log, (name, outcome) => {
-      if (this.running) this.apply(this.machine.scriptOutcome(this.o.clock.now(), name, outcome));
+      if (this.running) this.apply(this.machine.scriptOutcome(this.o.clock.now(), name, outcome), { kind: 'script', name, outcome });
     });
     this.tracks.start();
   }
@@ -157,7 +169,7 @@ export class VrrpEngine {
       this.infos.set(n, info);
       fresh.set(n, factsOf(info));
     }
-    this.apply(this.machine.reload(this.o.clock.now(), setup.machine, fresh));
+    this.apply(this.machine.reload(this.o.clock.now(), setup.machine, fresh), { kind: 'reload' });
     const keep = new Set(socketsOf(setup).map((s) => `${s.ifname}/${s.family}`));
     for (const [k, sock] of [...this.sockets]) {
       if (keep.has(k)) continue;
@@ -173,7 +185,10 @@ export class VrrpEngine {
     if (groups.size > 1) this.log.warn(`several multicast groups on ${ifname} (IPv${family}): only ${[...groups][0]} is joined`);
     const group = groups.size > 0 ? [...groups][0]! : null;
     const socket = this.o.io.open(ifname, family, group, (p: ReceivedPacket) => {
-      if (this.running) this.apply(this.machine.receive(this.o.clock.now(), p));
+      if (!this.running) return;
+      const now = this.o.clock.now();
+      this.adverts.note(p, now);
+      this.apply(this.machine.receive(now, p), { kind: 'advert', packet: p });
     });
     this.sockets.set(`${ifname}/${family}`, socket);
     this.log.debug(`VRRP sockpool: [ifname(${ifname}), family(IPv${family}), proto(112), ${group ? `multicast, address(${group})` : 'unicast'}]`);
@@ -183,7 +198,7 @@ export class VrrpEngine {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.tracks?.stop();
-    this.apply(this.machine.stop(this.o.clock.now()));
+    this.apply(this.machine.stop(this.o.clock.now()), { kind: 'stop' });
     this.running = false;
     for (const h of this.timers.values()) this.o.timers.clear(h);
     this.timers.clear();
@@ -201,18 +216,44 @@ export class VrrpEngine {
     return {
       running: this.running,
       reason: null,
-      instances: this.machine.status().map((s) => ({ ...s, sinceTransitionMs: s.lastTransition === null ? null : Math.round(now - s.lastTransition) })),
+      instances: this.machine.status().map((s) => ({
+        ...s,
+        sinceTransitionMs: s.lastTransition === null ? null : Math.round(now - s.lastTransition),
+        peers: this.adverts.peers(s, now, this.unicastPeers(s.name), this.ownAddresses(s.ifname)),
+      })),
       syncGroups: this.machine.syncGroups(),
       sockets: this.machine.socketCounters(),
     };
   }
 
+  private unicastPeers(instance: string): string[] {
+    return this.setup.machine.instances.find((i) => i.name === instance)?.unicastPeers.map((p) => p.address) ?? [];
+  }
+
+  private ownAddresses(ifname: string): ReadonlySet<string> {
+    return new Set(this.infos.get(ifname)?.addresses ?? []);
+  }
+
+  /** The transitions of one batch with their reason (status read once, after the batch). */
+  private transitions(list: ReadonlyArray<Extract<VrrpEffect, { kind: 'transition' }>>, cause: TransitionCause): VrrpTransition[] {
+    const status = new Map(this.machine.status().map((s) => [s.name, s]));
+    const out: VrrpTransition[] = [];
+    for (const t of list) {
+      const s = status.get(t.instance);
+      if (!s) continue;
+      const reason = this.adverts.reason(cause, s, t.from, t.to);
+      out.push({ instance: t.instance, vrid: s.vrid, ifname: s.ifname, from: t.from, to: t.to, reason, priority: s.effectivePriority, masterAddress: s.masterAddress, at: t.at });
+    }
+    return out;
+  }
+
   /**
-   * Carry out the machine's effects in order. Log lines are written after the batch's VIP and
-   * GARP work (the queue), so writing them never delays a takeover.
+   * Carry out the machine's effects in order. Log lines and transition reports go after the
+   * batch's VIP and GARP work (the queue), so they never delay a takeover.
    */
-  private apply(effects: readonly VrrpEffect[]): void {
+  private apply(effects: readonly VrrpEffect[], cause: TransitionCause): void {
     const logs: Array<Extract<VrrpEffect, { kind: 'log' }>> = [];
+    const changes: Array<Extract<VrrpEffect, { kind: 'transition' }>> = [];
     let queued = false;
     const enqueue = (task: () => Promise<void>): void => {
       queued = true;
@@ -242,15 +283,26 @@ export class VrrpEngine {
           logs.push(e);
           break;
         case 'transition':
+          changes.push(e);
           break;
       }
     }
-    if (logs.length === 0) return;
+    const report = changes.length > 0 && this.o.onTransition ? this.transitions(changes, cause) : [];
+    if (logs.length === 0 && report.length === 0) return;
     const write = (): void => {
+      for (const t of report) this.tell(t);
       for (const l of logs) this.log[l.level](l.message);
     };
     if (queued) this.enqueue(async () => write());
     else write();
+  }
+
+  private tell(t: VrrpTransition): void {
+    try {
+      this.o.onTransition?.(t);
+    } catch (err) {
+      this.log.error(`VRRP transition listener failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private arm(instance: string, timer: VrrpTimer, at: number | null): void {
@@ -261,7 +313,7 @@ export class VrrpEngine {
     if (at === null || !this.running) return;
     const handle = this.o.timers.set(Math.max(0, at - this.o.clock.now()), () => {
       this.timers.delete(key);
-      if (this.running) this.apply(this.machine.timer(this.o.clock.now(), instance, timer));
+      if (this.running) this.apply(this.machine.timer(this.o.clock.now(), instance, timer), { kind: 'timer', instance });
     });
     this.timers.set(key, handle);
   }

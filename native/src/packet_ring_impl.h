@@ -1,0 +1,55 @@
+/*
+ * Internals shared by the ring socket (packet_ring.c: open, send, statistics, close) and its
+ * receive side (packet_ring_rx.c: walking the ring and handing frames to JavaScript).
+ */
+#ifndef TSVS_PACKET_RING_IMPL_H
+#define TSVS_PACKET_RING_IMPL_H
+
+#include <node_api.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#define DESC_WORDS 4
+/* Flags word of a descriptor. */
+#define F_PKTTYPE_MASK 0xff
+#define F_CSUM_NOT_READY 0x100
+#define F_VLAN_VALID 0x200
+
+typedef struct ring {
+  napi_env env;
+  int fd;
+  int ifindex;
+  /* TPACKET_V2 (a status word per frame; the reader wakes per frame) or TPACKET_V3 (blocks). */
+  int version;
+  uint8_t *map;
+  size_t map_len;
+  uint32_t block_size;
+  uint32_t block_nr;
+  uint32_t next_block;
+  /* TPACKET_V2: frames_per_block frames of frame_size bytes at the start of each block. */
+  uint32_t frame_size;
+  uint32_t frames_per_block;
+  uint32_t frame_nr;
+  uint32_t next_frame;
+  /* After a batch, look again for this long before going back to the event loop (0: never). */
+  uint32_t spin_ns;
+  uint32_t *desc;
+  uint32_t desc_cap;
+  uv_poll_t poll;
+  napi_ref on_batch;
+  napi_ref self;
+  napi_ref desc_ref;
+  /* TPACKET_V2: one Buffer over the whole mapping, made once; descriptors index into it. */
+  napi_ref map_ref;
+  napi_async_context actx;
+  bool open;
+  bool handle_closed;
+  bool finalized;
+} ring_t;
+
+/* uv_poll callback: hand every frame the kernel has released to the JavaScript callback. */
+void tsvs_ring_on_readable(uv_poll_t *p, int status, int events);
+
+#endif

@@ -1,0 +1,73 @@
+/**
+ * Frames bigger than the link they came in on allows: GSO "super-frames" from veth peers and
+ * virtio, GRO aggregates from real NICs (up to 64 KB, one TCP segment). Kernel IPVS forwards such
+ * skbs whole and the output path cuts them; here the ring hands them over whole (slots of
+ * {@link RING_FRAME_BYTES}) and each is cut into MTU-sized TCP segments (core/forward/segment.ts),
+ * which the caller forwards one by one as normal frames.
+ */
+import { SEGMENT_DROP_REASONS, TcpSegmenter, type SegmentDropReason } from '../../core/forward/segment.js';
+import type { Ipvs } from '../../core/ipvs.js';
+import { IPIP_HEADER } from '../../core/forward/tunnel.js';
+
+/**
+ * TPACKET_V2 slot: the largest IPv4/IPv6 GSO packet (65,535 bytes of IP, 65,575 for IPv6 with its
+ * 40-byte header not counted in the payload length), Ethernet + 802.1Q header, and the ring's
+ * own frame header before them — 17 pages.
+ */
+export const RING_FRAME_BYTES = 69_632;
+/** Slots per ring: 512 × 68 KiB = 34 MiB of ring per interface (the 2 KiB-slot ring had 16 MiB; 256 slots dropped frames in bursts of ACKs). */
+export const RING_FRAME_COUNT = 512;
+
+/** Room for one segment: an MTU up to 64 KiB plus Ethernet and 802.1Q headers. */
+const SEGMENT_BYTES = 65_536 + 18;
+
+export class LargeFrames {
+  readonly segmenter = new TcpSegmenter();
+  /** Where each segment is written before it is forwarded. */
+  readonly segment = new Uint8Array(SEGMENT_BYTES);
+  /** Large frames received, and the segments they were cut into. */
+  frames = 0;
+  segments = 0;
+  readonly drops: Record<SegmentDropReason, number> = Object.fromEntries(SEGMENT_DROP_REASONS.map((r) => [r, 0])) as Record<SegmentDropReason, number>;
+  /** The smallest MTU among the links (segments fit whichever link they leave by). */
+  private mtu = 1500;
+  /** Room kept for an IP-in-IP header when some real server is reached by TUN. */
+  private reserve = 0;
+
+  /** Recompute the segment size after links or virtual services change. */
+  configure(linkMtus: readonly number[], ipvs: Ipvs): void {
+    this.mtu = linkMtus.length > 0 ? Math.min(...linkMtus) : 1500;
+    let tun = false;
+    for (const svc of ipvs.services.values()) for (const d of svc.dests) if (d.fwd === 'tun') tun = true;
+    // COMPAT(ipvsadm): IPVS cuts a GSO skb for the route it takes; here one size serves every
+    // large frame: the smallest link MTU, less the tunnel header when any real server uses TUN.
+    this.reserve = tun ? IPIP_HEADER : 0;
+  }
+
+  /**
+   * Is the IP packet in `frame[0, length)` bigger than `linkMtu`, the MTU of the link it came in
+   * on? No sender puts such a packet on the wire: it is an aggregate.
+   */
+  static oversized(frame: Uint8Array, length: number, linkMtu: number): boolean {
+    if (length <= linkMtu + 14) return false;
+    const tagged = length >= 18 && frame[12] === 0x81 && frame[13] === 0x00;
+    return length - (tagged ? 18 : 14) > linkMtu;
+  }
+
+  /** Take a large frame; returns the number of segments to forward (0: dropped, counted). */
+  start(frame: Uint8Array, length: number): number {
+    this.frames++;
+    const why = this.segmenter.start(frame, length, this.mtu, this.reserve);
+    if (why !== null) {
+      this.drops[why]++;
+      return 0;
+    }
+    this.segments += this.segmenter.count;
+    return this.segmenter.count;
+  }
+
+  /** Write segment `i` of the current frame into {@link segment}; returns its length. */
+  write(i: number): number {
+    return this.segmenter.write(i, this.segment);
+  }
+}
