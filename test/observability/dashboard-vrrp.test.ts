@@ -13,8 +13,7 @@ import { test } from 'node:test';
 import { ApiClient } from '../../src/api/client.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { vrrpConf } from '../vrrp/configs.js';
-import { privilegeProblem } from '../vrrp/lab.js';
-import { ObLab } from './ns-lab.js';
+import { Lab, privilegeProblem } from '../vrrp/lab.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
@@ -54,7 +53,7 @@ if (skip && process.env['CI'] === 'true') {
     const { chromium } = await import('playwright-core');
     // The proxy listens on the VIP before it is local (as HAProxy behind keepalived does).
     const director = (name: string, address: string) => ({ name, address, sysctl: ['net.ipv4.ip_nonlocal_bind=1'] });
-    const lab = ObLab.create([director('a', A), director('b', B), { name: 'c', address: '10.77.0.3' }, { name: 'r', address: RS }]);
+    const lab = Lab.create([director('a', A), director('b', B), { name: 'c', address: '10.77.0.3' }, { name: 'r', address: RS }], { tag: 'ob' });
     t.after(() => lab.close());
     const rs = lab.banner('r', 8080);
     await rs.waitFor(/listening/, 10_000);

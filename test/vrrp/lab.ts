@@ -1,11 +1,12 @@
 /**
- * Network-namespace labs for the privileged VRRP tests and the failover bench: a LAN namespace
- * with a bridge, and node namespaces (directors, a client) each with `eth0` on it. Everything is
- * named `tsvs-<id>-<node>`, created by the lab and removed by `close()` even when a test fails;
- * traffic stays inside. Processes started in the nodes are tracked and killed by pid on close.
+ * Network-namespace labs for the privileged VRRP tests, the observability tests and the failover
+ * bench: a LAN namespace with a bridge, and node namespaces (directors, a client) each with `eth0`
+ * on it. Everything is named `tsvs-[<tag>-]<id>-<node>`, created by the lab and removed by
+ * `close()` even when a test fails; traffic stays inside. Processes started in the nodes are
+ * tracked and killed by pid on close.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -106,6 +107,13 @@ export interface NodeSpec {
   readonly name: string;
   readonly address: string;
   readonly address6?: string;
+  /** sysctl settings for the node (e.g. net.ipv4.ip_nonlocal_bind=1). */
+  readonly sysctl?: readonly string[];
+}
+
+export interface LabOptions {
+  /** Part of every name after `tsvs-`: keeps one suite's labs apart from another's. */
+  readonly tag?: string;
 }
 
 export class Lab {
@@ -117,15 +125,15 @@ export class Lab {
   private closed = false;
   private runs = 0;
 
-  private constructor(id: string) {
+  private constructor(id: string, private readonly prefix: string) {
     this.id = id;
-    this.lan = `tsvs-${id}-lan`;
-    this.dir = mkdtempSync(join(tmpdir(), `tsvs-lab-${id}-`));
+    this.lan = `${prefix}${id}-lan`;
+    this.dir = mkdtempSync(join(tmpdir(), `${prefix}lab-${id}-`));
   }
 
   /** Create the LAN and the nodes. On any failure everything created so far is removed. */
-  static create(nodes: readonly NodeSpec[]): Lab {
-    const lab = new Lab(`${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`);
+  static create(nodes: readonly NodeSpec[], opts: LabOptions = {}): Lab {
+    const lab = new Lab(`${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`, opts.tag ? `tsvs-${opts.tag}-` : 'tsvs-');
     try {
       must(['ip', 'netns', 'add', lab.lan]);
       must(['ip', '-n', lab.lan, 'link', 'set', 'lo', 'up']);
@@ -141,7 +149,7 @@ export class Lab {
   }
 
   ns(node: string): string {
-    return `tsvs-${this.id}-${node}`;
+    return `${this.prefix}${this.id}-${node}`;
   }
 
   private addNode(n: NodeSpec): void {
@@ -150,6 +158,7 @@ export class Lab {
     must(['ip', 'netns', 'add', ns]);
     must(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
     must(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
+    for (const s of n.sysctl ?? []) must(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', s]);
     must(['ip', 'link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', `p-${n.name}`, 'netns', this.lan]);
     must(['ip', '-n', this.lan, 'link', 'set', `p-${n.name}`, 'master', 'br0', 'up']);
     must(['ip', '-n', ns, 'addr', 'add', `${n.address}/24`, 'dev', 'eth0']);
@@ -182,10 +191,16 @@ export class Lab {
     return j[0]!.addr_info.filter((a) => a.label).map((a) => `${a.local} ${a.label}`);
   }
 
-  file(name: string, text: string): string {
+  file(name: string, text: string, mode?: number): string {
     const p = join(this.dir, name);
     writeFileSync(p, text);
+    if (mode !== undefined) chmodSync(p, mode);
     return p;
+  }
+
+  /** An executable that runs `program` inside a node: for tools that start their own child (a browser). */
+  wrapper(node: string, program: string): string {
+    return this.file(`in-${node}-${program.split('/').pop()}.sh`, `#!/bin/sh\nexec ip netns exec ${this.ns(node)} ${program} "$@"\n`, 0o755);
   }
 
   /** Start a process in a node. */
@@ -197,9 +212,9 @@ export class Lab {
   }
 
   /** `tsvs run -f CONF` in a node, from the sources, logging to the console with detail. */
-  tsvs(node: string, conf: string): LabProcess & { readonly api: string } {
+  tsvs(node: string, conf: string, extra: readonly string[] = []): LabProcess & { readonly api: string } {
     const api = join(this.dir, `${node}.sock`);
-    const p = this.start(node, `tsvs@${node}`, [process.execPath, join(ROOT, 'bin/tsvs.js'), 'run', '-f', conf, '-n', '-l', '-D', '--api', api], { TSVS_FROM_SOURCE: '1' });
+    const p = this.start(node, `tsvs@${node}`, [process.execPath, join(ROOT, 'bin/tsvs.js'), 'run', '-f', conf, '-n', '-l', '-D', '--api', api, ...extra], { TSVS_FROM_SOURCE: '1' });
     return Object.assign(p, { api });
   }
 
