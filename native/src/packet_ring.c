@@ -8,6 +8,11 @@
  * Send: ringSend(handle, buffer, descriptors, count) sends `count` frames (pairs of offset and
  * length into `buffer`) with sendmmsg, a batch per system call.
  *
+ * With `vnetHeader` (PACKET_VNET_HDR) every frame crosses the socket with a struct virtio_net_hdr:
+ * received GSO/GRO aggregates come with their segment size, GSO type and partial-checksum place
+ * (descriptor words 4 and 5), and a frame sent with such a header is segmented (and its checksum
+ * finished) by the kernel or the device at the last moment, as for the kernel's own forwarding.
+ *
  * PACKET_FANOUT spreads an interface's traffic over several processes' sockets; frames this
  * socket sends are not received back (PACKET_IGNORE_OUTGOING).
  */
@@ -20,6 +25,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,10 +104,28 @@ static ring_t *unwrap(napi_env env, napi_value obj) {
 
 struct ring_opts {
   int32_t block_size, block_nr, frame_size, retire_ms, fanout_group, fanout_mode, version, spin_us;
+  bool vnet_hdr;
   char ifname[IF_NAMESIZE + 1];
   /* Classic BPF run on each frame before it takes ring space (len 0: every frame). */
   struct sock_fprog filter;
 };
+
+/* A boolean option (absent, undefined or null: false). */
+static bool get_flag(napi_env env, napi_value obj, const char *key, bool *out) {
+  bool has = false;
+  napi_value v;
+  napi_valuetype vt;
+  *out = false;
+  if (napi_has_named_property(env, obj, key, &has) != napi_ok) return false;
+  if (!has) return true;
+  if (napi_get_named_property(env, obj, key, &v) != napi_ok || napi_typeof(env, v, &vt) != napi_ok) return false;
+  if (vt == napi_undefined || vt == napi_null) return true;
+  if (vt != napi_boolean) {
+    tsvs_throw_type(env, "vnetHeader must be a boolean");
+    return false;
+  }
+  return napi_get_value_bool(env, v, out) == napi_ok;
+}
 
 /* The `filter` option: raw struct sock_filter records (8 bytes each) in a Uint8Array. */
 static bool get_filter(napi_env env, napi_value obj, struct sock_fprog *out) {
@@ -130,6 +154,9 @@ static bool get_filter(napi_env env, napi_value obj, struct sock_fprog *out) {
 static int setup(int fd, const struct ring_opts *o, int ifindex, const char **what) {
   int v = o->version == 3 ? TPACKET_V3 : TPACKET_V2;
   if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) != 0) return *what = "setsockopt(PACKET_VERSION)", errno;
+  /* Before the ring exists: the kernel refuses the option on a socket with a ring (EBUSY). */
+  int on = 1;
+  if (o->vnet_hdr && setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &on, sizeof on) != 0) return *what = "setsockopt(PACKET_VNET_HDR)", errno;
   /* struct tpacket_req3 begins with the four fields of TPACKET_V2's struct tpacket_req. */
   struct tpacket_req3 req;
   memset(&req, 0, sizeof req);
@@ -162,7 +189,8 @@ static int setup(int fd, const struct ring_opts *o, int ifindex, const char **wh
 
 /*
  * ringOpen({ifname, blockSize?, blockCount?, frameSize?, retireMs?, fanoutGroup?, fanoutMode?,
- *           tpacketVersion? (2 | 3, default 2), spinUs? (TPACKET_V2: default 0), filter? (cBPF)},
+ *           tpacketVersion? (2 | 3, default 2), spinUs? (TPACKET_V2: default 0), filter? (cBPF),
+ *           vnetHeader? (boolean, default false: PACKET_VNET_HDR)},
  *          onBatch(buffer, descriptors, count))
  */
 napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
@@ -176,7 +204,7 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
       !tsvs_get_int(env, argv[0], "blockCount", 64, &o.block_nr) || !tsvs_get_int(env, argv[0], "frameSize", 2048, &o.frame_size) ||
       !tsvs_get_int(env, argv[0], "retireMs", 1, &o.retire_ms) || !tsvs_get_int(env, argv[0], "fanoutGroup", 0, &o.fanout_group) ||
       !tsvs_get_int(env, argv[0], "fanoutMode", PACKET_FANOUT_HASH, &o.fanout_mode) || !tsvs_get_int(env, argv[0], "tpacketVersion", 2, &o.version) ||
-      !tsvs_get_int(env, argv[0], "spinUs", 0, &o.spin_us) || !get_filter(env, argv[0], &o.filter))
+      !tsvs_get_int(env, argv[0], "spinUs", 0, &o.spin_us) || !get_flag(env, argv[0], "vnetHeader", &o.vnet_hdr) || !get_filter(env, argv[0], &o.filter))
     return NULL;
   if (o.version != 2 && o.version != 3) return tsvs_throw_type(env, "tpacketVersion must be 2 or 3");
   if (o.spin_us < 0 || o.spin_us > 1000000) return tsvs_throw_type(env, "spinUs must be between 0 and 1000000");
@@ -228,6 +256,7 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
   r->frames_per_block = (uint32_t)(o.block_size / o.frame_size);
   r->frame_nr = frame_nr;
   r->spin_ns = (uint32_t)o.spin_us * 1000u;
+  r->vnet_hdr = o.vnet_hdr;
   r->desc = desc_mem;
   r->desc_cap = cap;
   r->poll.data = r;
@@ -254,14 +283,51 @@ napi_value tsvs_ring_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   napi_set_named_property(env, handle, "ifindex", tsvs_int(env, ifindex));
+  napi_value vnet;
+  napi_get_boolean(env, r->vnet_hdr, &vnet);
+  napi_set_named_property(env, handle, "vnetHeader", vnet);
   uv_poll_start(&r->poll, UV_READABLE, tsvs_ring_on_readable);
   return handle;
 }
 
-/* ringSend(handle, buffer, pairs: Uint32Array [offset, length]*, count) -> frames sent */
+/* All-zero virtio_net_hdr: a frame sent as it is (no segmentation, checksums as they are). */
+static struct virtio_net_hdr plain_hdr;
+
+/*
+ * The optional `vnet` argument of ringSend: 10 bytes (a struct virtio_net_hdr in host byte
+ * order) per frame, for a ring opened with vnetHeader. Sets *out (NULL when absent).
+ */
+static bool get_vnet_arg(napi_env env, ring_t *r, size_t argc, napi_value v, int32_t count, uint8_t **out) {
+  *out = NULL;
+  napi_valuetype vt = napi_undefined;
+  if (argc < 5 || napi_typeof(env, v, &vt) != napi_ok || vt == napi_undefined || vt == napi_null) return true;
+  bool is_ta = false;
+  napi_typedarray_type t;
+  size_t n = 0;
+  napi_is_typedarray(env, v, &is_ta);
+  if (!is_ta || napi_get_typedarray_info(env, v, &t, &n, (void **)out, NULL, NULL) != napi_ok || t != napi_uint8_array) {
+    tsvs_throw_type(env, "vnet must be a Uint8Array of 10 bytes per frame");
+    return false;
+  }
+  if (!r->vnet_hdr) {
+    tsvs_throw_type(env, "vnet headers given for a ring opened without vnetHeader");
+    return false;
+  }
+  if (n < (size_t)count * sizeof(struct virtio_net_hdr)) {
+    tsvs_throw_type(env, "vnet holds fewer headers than count");
+    return false;
+  }
+  return true;
+}
+
+/*
+ * ringSend(handle, buffer, pairs: Uint32Array [offset, length]*, count, vnet?: Uint8Array) -> frames
+ * the kernel took. It stops at the first frame the socket has no room for; a frame it refuses
+ * (EINVAL, EMSGSIZE) is skipped.
+ */
 napi_value tsvs_ring_send(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   NAPI_TRY(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 4) return tsvs_throw_type(env, "ringSend(handle, buffer, pairs, count)");
   ring_t *r = unwrap(env, argv[0]);
@@ -292,29 +358,43 @@ napi_value tsvs_ring_send(napi_env env, napi_callback_info info) {
   int32_t count;
   NAPI_TRY(env, napi_get_value_int32(env, argv[3], &count));
   if (count < 0 || (size_t)count * 2 > pn) return tsvs_throw_type(env, "count exceeds the pairs given");
+  uint8_t *vnet;
+  if (!get_vnet_arg(env, r, argc, argv[4], count, &vnet)) return NULL;
+  /* With PACKET_VNET_HDR each message starts with its header: two iovecs per frame. */
+  int per = r->vnet_hdr ? 2 : 1;
   struct mmsghdr msgs[SEND_BATCH];
-  struct iovec iov[SEND_BATCH];
-  int32_t sent = 0;
+  struct iovec iov[SEND_BATCH * 2];
+  int32_t sent = 0, refused = 0;
   while (sent < count) {
     int k = 0;
     for (; k < SEND_BATCH && sent + k < count; k++) {
       uint32_t o = pairs[(sent + k) * 2], l = pairs[(sent + k) * 2 + 1];
       if ((size_t)o + l > len) return tsvs_throw_type(env, "a frame lies outside the buffer");
-      iov[k].iov_base = data + o;
-      iov[k].iov_len = l;
+      struct iovec *io = &iov[k * per];
+      if (per == 2) {
+        io->iov_base = vnet ? vnet + (size_t)(sent + k) * sizeof(struct virtio_net_hdr) : (uint8_t *)&plain_hdr;
+        io->iov_len = sizeof(struct virtio_net_hdr);
+        io++;
+      }
+      io->iov_base = data + o;
+      io->iov_len = l;
       memset(&msgs[k], 0, sizeof msgs[k]);
-      msgs[k].msg_hdr.msg_iov = &iov[k];
-      msgs[k].msg_hdr.msg_iovlen = 1;
+      msgs[k].msg_hdr.msg_iov = &iov[k * per];
+      msgs[k].msg_hdr.msg_iovlen = (size_t)per;
     }
     int n = sendmmsg(r->fd, msgs, (unsigned)k, MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EAGAIN || errno == ENOBUFS) break;
-      return tsvs_throw_errno(env, "sendmmsg", errno);
+      /* A frame the kernel refuses (a header it rejects, too long): skip it, send the rest. */
+      if (errno != EINVAL && errno != EMSGSIZE) return tsvs_throw_errno(env, "sendmmsg", errno);
+      refused++;
+      n = 1;
     }
+    if (n == 0) break;
+    /* Short of k: the next call starts at the frame that stopped this one. */
     sent += n;
-    if (n < k) break;
   }
-  return tsvs_int(env, sent);
+  return tsvs_int(env, sent - refused);
 }
 
 /* ringStats(handle) -> { packets, drops, freezes } since the last call (PACKET_STATISTICS). */

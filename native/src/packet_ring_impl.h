@@ -11,7 +11,12 @@
 #include <stdint.h>
 #include <uv.h>
 
-#define DESC_WORDS 4
+/*
+ * Words per frame: offset in the buffer, captured length, length on the wire, flags; then, with
+ * PACKET_VNET_HDR (else 0), the virtio_net_hdr: flags | gso_type << 8 | gso_size << 16, and
+ * csum_start | csum_offset << 16.
+ */
+#define DESC_WORDS 6
 /* Flags word of a descriptor. */
 #define F_PKTTYPE_MASK 0xff
 #define F_CSUM_NOT_READY 0x100
@@ -35,6 +40,8 @@ typedef struct ring {
   uint32_t next_frame;
   /* After a batch, look again for this long before going back to the event loop (0: never). */
   uint32_t spin_ns;
+  /* PACKET_VNET_HDR: a struct virtio_net_hdr precedes each frame, received and sent. */
+  bool vnet_hdr;
   uint32_t *desc;
   uint32_t desc_cap;
   uv_poll_t poll;
@@ -48,6 +55,9 @@ typedef struct ring {
   bool handle_closed;
   bool finalized;
 } ring_t;
+
+/* Descriptor words 4 and 5 for a frame whose Ethernet header is at `mac` (0, 0 without vnet_hdr). */
+void tsvs_ring_vnet_words(const ring_t *r, const uint8_t *mac, uint32_t *d);
 
 /* uv_poll callback: hand every frame the kernel has released to the JavaScript callback. */
 void tsvs_ring_on_readable(uv_poll_t *p, int status, int events);

@@ -1,8 +1,9 @@
 /*
  * Receive side of the packet engine's ring sockets: when libuv reports the socket readable,
  * frames the kernel has released go to JavaScript in one call per batch, without copying — a
- * Buffer over ring memory and a descriptor array (4 × u32 per frame: offset in the Buffer,
- * captured length, length on the wire, flags). The callback must be done with the frames when it
+ * Buffer over ring memory and a descriptor array (DESC_WORDS × u32 per frame: offset in the
+ * Buffer, captured length, length on the wire, flags, and with PACKET_VNET_HDR the frame's
+ * virtio_net_hdr in two words). The callback must be done with the frames when it
  * returns (it may rewrite them in place and send them from there); they then go back to the kernel.
  *
  * TPACKET_V2 (the default) releases each frame as soon as it is written and wakes the reader per
@@ -13,12 +14,29 @@
 #include "napi_util.h"
 
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
 static uint32_t flags_of(uint8_t pkttype, uint32_t status, uint16_t vlan_tci) {
   return (uint32_t)pkttype | ((status & TP_STATUS_CSUMNOTREADY) ? F_CSUM_NOT_READY : 0) |
          ((status & TP_STATUS_VLAN_VALID) ? F_VLAN_VALID | ((uint32_t)vlan_tci << 16) : 0);
+}
+
+/*
+ * The kernel writes the header just before the frame's Ethernet header (tpacket_rcv: at
+ * macoff - sizeof(struct virtio_net_hdr)), in host byte order for a packet socket (vio_le()).
+ */
+void tsvs_ring_vnet_words(const ring_t *r, const uint8_t *mac, uint32_t *d) {
+  if (!r->vnet_hdr) {
+    d[4] = d[5] = 0;
+    return;
+  }
+  struct virtio_net_hdr h;
+  memcpy(&h, mac - sizeof h, sizeof h);
+  d[4] = (uint32_t)h.flags | ((uint32_t)h.gso_type << 8) | ((uint32_t)h.gso_size << 16);
+  d[5] = (uint32_t)h.csum_start | ((uint32_t)h.csum_offset << 16);
 }
 
 static void deliver(ring_t *r, napi_value buffer, uint32_t count) {
@@ -60,6 +78,7 @@ static uint32_t describe_v2(ring_t *r) {
     d[1] = h->tp_snaplen;
     d[2] = h->tp_len;
     d[3] = flags_of(ll->sll_pkttype, h->tp_status, h->tp_vlan_tci);
+    tsvs_ring_vnet_words(r, (uint8_t *)h + h->tp_mac, d);
     n++;
     i = (i + 1) % r->frame_nr;
   }
@@ -119,6 +138,7 @@ static uint32_t describe_block(ring_t *r, struct tpacket_block_desc *bd) {
     d[1] = h->tp_snaplen;
     d[2] = h->tp_len;
     d[3] = flags_of(ll->sll_pkttype, h->tp_status, h->hv1.tp_vlan_tci);
+    tsvs_ring_vnet_words(r, (uint8_t *)h + h->tp_mac, d);
     h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
   }
   return n;

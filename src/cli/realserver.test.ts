@@ -85,3 +85,20 @@ test('start (DR) puts the VIP on lo as /32 and sets the ARP sysctls; stop undoes
   assert.equal(await realserverCommand(['status', '--vip', '10.0.0.100'], h.io), 1);
   assert.deepEqual(h.out, ['real server for 10.0.0.100 (dr): 1 problem\n', '  - VIP 10.0.0.100 is not on lo: packets for it are not accepted\n']);
 });
+
+test('IPv6 VIP in tun mode: ip6tnl0 or the user-space decapsulator counts, and the tunnel end must be a global IPv6 address', async () => {
+  const links = [
+    { ifname: 'lo', up: true, addrs: [{ local: '2001:db8::100', prefixlen: 128, family: 'inet6' }] },
+    { ifname: 'eth0', up: true, addrs: [{ local: '2001:db8::11', prefixlen: 64, family: 'inet6' }] },
+  ];
+  assert.deepEqual(checkRealserver('2001:db8::100', 'tun', { links, conf: {} }), ['no IP-in-IP decapsulator (ip6tnl0 or the user-space tsvs-dec1): tunnelled packets are dropped']);
+  assert.deepEqual(checkRealserver('2001:db8::100', 'tun', { links: [...links, { ifname: 'ip6tnl0', up: true, addrs: [] }], conf: {} }), []);
+  assert.deepEqual(checkRealserver('2001:db8::100', 'tun', { links: [...links, { ifname: 'tsvs-dec1', up: true, addrs: [] }], conf: {} }), []);
+  // tunl0 decapsulates IPv4 outer headers only: not enough for an IPv6 VIP.
+  assert.equal(checkRealserver('2001:db8::100', 'tun', { links: [...links, { ifname: 'tunl0', up: true, addrs: [] }], conf: {} }).length, 1);
+
+  const f = fakeIo('[{"ifname":"lo","flags":["UP"],"addr_info":[]},{"ifname":"eth0","flags":["UP"],"addr_info":[{"local":"fe80::1","prefixlen":64,"family":"inet6"}]}]');
+  assert.equal(await realserverCommand(['start', '--vip', '2001:db8::100', '--mode', 'tun', '--dev', 'eth0'], f.io), 1);
+  assert.deepEqual(f.calls, ['ip -j addr show', 'ip -6 addr add 2001:db8::100/128 dev lo', 'sysctl net.ipv4.conf.all.rp_filter=0', 'sysctl net.ipv4.conf.eth0.rp_filter=0']);
+  assert.deepEqual(f.out, ['VIP 2001:db8::100/128 on lo\n', 'ERR tsvs realserver: eth0 has no global IPv6 address for the tunnel end\n']);
+});

@@ -3,9 +3,9 @@
  * real-server scripts do, and a check of it. DR and TUN real servers hold the VIP on `lo` as a
  * /32 (/128) so they accept packets for it, and must never answer ARP for it (arp_ignore=1) nor
  * use it as the source of their own ARP requests (arp_announce=2), or they steal the VIP from the
- * director. TUN also needs a decapsulator (tunl0; here a user-space one when the kernel has no
- * ipip module, running in the foreground until stopped) and rp_filter off where tunnelled
- * packets arrive. Exit status: 0 ok, 1 failure or problems found, 2 usage error.
+ * director. TUN also needs a decapsulator (tunl0, ip6tnl0 for an IPv6 VIP; here a user-space one
+ * when the kernel has no ipip / ip6_tunnel module, running in the foreground until stopped) and
+ * rp_filter off where tunnelled packets arrive. Exit status: 0 ok, 1 failure or problems found, 2 usage error.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadRingAddon } from '../adapters/packet/native-ring.js';
@@ -106,8 +106,10 @@ export function checkRealserver(vip: string, mode: 'dr' | 'tun', f: RealserverFa
     if (eff(l.ifname, 'arp_announce') < 2) problems.push(`${l.ifname}: arp_announce=${eff(l.ifname, 'arp_announce')}: its ARP requests could announce the VIP as their source`);
   }
   if (mode === 'tun') {
-    const tunnel = f.links.find((l) => l.ifname === 'tunl0' || l.ifname === DECAP_INNER);
-    if (!tunnel) problems.push('no IP-in-IP decapsulator (tunl0 or the user-space tsvs-dec1): tunnelled packets are dropped');
+    // The kernel's fallback tunnel device of the VIP's family (created by the ipip / ip6_tunnel module).
+    const kernelTunnel = v6 ? 'ip6tnl0' : 'tunl0';
+    const tunnel = f.links.find((l) => l.ifname === kernelTunnel || l.ifname === DECAP_INNER);
+    if (!tunnel) problems.push(`no IP-in-IP decapsulator (${kernelTunnel} or the user-space ${DECAP_INNER}): tunnelled packets are dropped`);
     else if (eff(tunnel.ifname, 'rp_filter') !== 0) problems.push(`${tunnel.ifname}: rp_filter=${eff(tunnel.ifname, 'rp_filter')}: tunnelled packets from clients fail the reverse-path check`);
   }
   return problems;
@@ -145,9 +147,11 @@ async function start(a: Args, io: RealserverIo): Promise<number> {
     return 1;
   }
   await io.writeSysctl(`net.ipv4.conf.${dev}.rp_filter`, 0);
-  const local = links.find((l) => l.ifname === dev)?.addrs.find((x) => x.family === 'inet')?.local;
+  // The tunnel end of the VIP's family: the director tunnels an IPv6 VIP's packets in IPv6
+  // (next header 41) to a global address of the real server.
+  const local = links.find((l) => l.ifname === dev)?.addrs.find((x) => (v6 ? x.family === 'inet6' && !x.local.startsWith('fe80:') : x.family === 'inet'))?.local;
   if (!local) {
-    io.err(`tsvs realserver: ${dev} has no IPv4 address for the tunnel end\n`);
+    io.err(`tsvs realserver: ${dev} has no ${v6 ? 'global IPv6' : 'IPv4'} address for the tunnel end\n`);
     return 1;
   }
   const ring = loadRingAddon();
@@ -158,7 +162,7 @@ async function start(a: Args, io: RealserverIo): Promise<number> {
   const d = await startDecapsulator(ring.addon, io.run, dev, local);
   // COMPAT(keepalived): the seeds bring up tunl0 (ipip module); this kernel has none, so the
   // user-space decapsulator stands in for it and runs until stopped.
-  io.out(`decapsulating IP-in-IP to ${local} on ${dev} in user space (no ipip module); Ctrl-C to stop\n`);
+  io.out(`decapsulating IP-in-IP to ${local} on ${dev} in user space (no ipip module; outer packets kept from the host by ${d.rule}); Ctrl-C to stop\n`);
   await io.untilStopped();
   await d.stop();
   io.out(`decapsulated ${d.counters.decapsulated} packets\n`);

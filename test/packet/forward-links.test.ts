@@ -89,16 +89,17 @@ test('NAT with outside and inside links (seed 003): in on eth0 → out on eth1 f
 test('TUN across a router: the outer header from the address of the link the route leaves by, to the router\'s MAC, sized by that link\'s MTU', () => {
   const routes: Array<[string, number, string | null]> = [...SEED_003, ['10.0.1.0/24', 1, '10.0.0.254']];
   const { fw } = twoLinks('tcp 192.168.1.100:80', { '10.0.1.11:80': { fwd: 'tun' } }, routes, 1400);
-  const syn = new PacketBuilder().eth({ src: MAC.client, dst: MAC.out }).ipv4({ src: '192.168.1.5', dst: '192.168.1.100', df: true }).tcp({ sport: 40000, dport: 80, flags: 'S' }).build();
-  assert.deepEqual(sent(fw, syn, 0), {
+  const syn = (ttl: number) => new PacketBuilder().eth({ src: MAC.client, dst: MAC.out }).ipv4({ src: '192.168.1.5', dst: '192.168.1.100', df: true, ttl }).tcp({ sport: 40000, dport: 80, flags: 'S' }).build();
+  // The inner TTL goes down by one (the packet is forwarded) and the outer header carries it.
+  assert.deepEqual(sent(fw, syn(64), 0), {
     action: 'transmit', how: 'tun', reason: null, link: 1,
-    hex: toHex(new PacketBuilder().eth({ src: MAC.in, dst: MAC.router }).ipv4({ src: '10.0.0.2', dst: '10.0.1.11', df: true, ttl: 64, id: 1, protocol: 4 }).payload(ipOf(syn)).build()),
+    hex: toHex(new PacketBuilder().eth({ src: MAC.in, dst: MAC.router }).ipv4({ src: '10.0.0.2', dst: '10.0.1.11', df: true, ttl: 63, id: 1, protocol: 4 }).payload(ipOf(syn(63))).build()),
   });
   // 1381 bytes + 20 > 1400 (eth1's MTU): fragmentation needed, back out of eth0 from eth0's MAC.
-  const big = new PacketBuilder().eth({ src: MAC.client, dst: MAC.out }).ipv4({ src: '192.168.1.5', dst: '192.168.1.100', df: true }).tcp({ sport: 40000, dport: 80, flags: 'A' }).payload(new Uint8Array(1341)).build();
-  assert.deepEqual(sent(fw, big, 0), {
+  const big = (ttl: number) => new PacketBuilder().eth({ src: MAC.client, dst: MAC.out }).ipv4({ src: '192.168.1.5', dst: '192.168.1.100', df: true, ttl }).tcp({ sport: 40000, dport: 80, flags: 'A' }).payload(new Uint8Array(1341)).build();
+  assert.deepEqual(sent(fw, big(64), 0), {
     action: 'transmit', how: 'icmp-error', reason: null, link: 0,
-    hex: toHex(new PacketBuilder().eth({ src: MAC.out, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', tos: 0xc0 }).icmp({ type: 3, code: 4, rest: 1380 }).payload(ipOf(big).subarray(0, 548)).build()),
+    hex: toHex(new PacketBuilder().eth({ src: MAC.out, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', tos: 0xc0 }).icmp({ type: 3, code: 4, rest: 1380 }).payload(ipOf(big(63)).subarray(0, 548)).build()),
   });
 });
 

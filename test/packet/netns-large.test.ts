@@ -1,9 +1,10 @@
 // Large transfers through the packet engine: veth peers hand the director's rings GSO
-// "super-frames" (TCP segments of up to 64 KB), which the engine must receive whole and cut into
-// MTU-sized segments. A 2 MiB download and a 2 MiB upload through the VIP, by NAT (seed 003's two
-// interfaces) and by DR (one segment), complete with the exact byte count and body digest; the
-// same transfers without the director's engine in the path are measured for comparison. TUN
-// (one segment, a user-space decapsulator on the real server) the same way.
+// "super-frames" (TCP segments of up to 64 KB), which the engine must receive whole. DR and NAT
+// forward them whole (rings with virtio_net_hdr: the kernel segments them on the way out, if at
+// all); TUN cuts them into segments that fit with the outer header. A 2 MiB download and a 2 MiB
+// upload through the VIP, by NAT (seed 003's two interfaces), DR and TUN (one segment, a
+// user-space decapsulator on the real server), complete with the exact byte count and body
+// digest; the same transfers without the director's engine in the path are measured for comparison.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,8 +35,8 @@ function body(): Buffer {
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** GET: the 2 MiB body; POST: "<name> <bytes received> <sha256 of them>". */
-function bigServer(name: string, port: number): string[] {
-  const js = `${BODY_JS};const {createHash}=require("crypto");require("http").createServer((q,s)=>{const h=createHash("sha256");let n=0;q.on("data",d=>{n+=d.length;h.update(d)});q.on("end",()=>s.end(q.method==="POST"?"${name} "+n+" "+h.digest("hex"):b))}).listen(${port},"0.0.0.0",()=>console.log("listening"))`;
+function bigServer(name: string, port: number, host = '0.0.0.0'): string[] {
+  const js = `${BODY_JS};const {createHash}=require("crypto");require("http").createServer((q,s)=>{const h=createHash("sha256");let n=0;q.on("data",d=>{n+=d.length;h.update(d)});q.on("end",()=>s.end(q.method==="POST"?"${name} "+n+" "+h.digest("hex"):b))}).listen(${port},"${host}",()=>console.log("listening"))`;
   return [...NICE, 'node', '-e', js];
 }
 
@@ -55,13 +56,13 @@ function transfer(t: Topology, ns: string, url: string, server: string, dir: str
   const out: Transfers = { download: [], upload: [] };
   for (let i = 0; i < TRANSFERS; i++) {
     const file = join(dir, `download-${i}.bin`);
-    const [code, size, secs] = t.exec(ns, `${NICE.join(' ')} curl -s --max-time 10 -o ${file} -w "%{http_code} %{size_download} %{time_total}" ${url} || true`).trim().split(' ');
+    const [code, size, secs] = t.exec(ns, `${NICE.join(' ')} curl -s -g --max-time 10 -o ${file} -w "%{http_code} %{size_download} %{time_total}" ${url} || true`).trim().split(' ');
     assert.equal(`${code} ${size}`, `200 ${SIZE}`, `download ${i} from ${url}`);
     assert.equal(sha256Of(file), want, `download ${i}: body digest`);
     assert.ok(Number(secs) < 5, `download ${i} took ${secs} s`);
     out.download.push(SIZE / Number(secs) / 1e6);
     // The server's answer, then curl's time.
-    const parts = t.exec(ns, `${NICE.join(' ')} curl -s --max-time 10 --data-binary @${upload} -w " %{time_total}" ${url} || true`).trim().split(' ');
+    const parts = t.exec(ns, `${NICE.join(' ')} curl -s -g --max-time 10 --data-binary @${upload} -w " %{time_total}" ${url} || true`).trim().split(' ');
     assert.deepEqual(parts.slice(0, 3), [server, String(SIZE), want], `upload ${i} to ${url}`);
     const up = Number(parts[3]);
     assert.ok(up < 5, `upload ${i} took ${up} s`);
@@ -84,19 +85,31 @@ interface Stopped {
   readonly counters: Record<string, number>;
 }
 
-/** What every large-frame run must show: aggregates arrived and were cut, none cut short or refused. */
-function assertLargeFramesCarried(out: Stopped): void {
+/**
+ * What every large-frame run must show: aggregates arrived, none cut short, refused or lost on
+ * the way out; `whole`: DR and NAT sent every one whole (none cut by the engine), else (TUN) every
+ * one was cut into several segments and none sent whole.
+ */
+function assertLargeFramesCarried(out: Stopped, whole: boolean): void {
   const c = out.counters;
   assert.equal(c['truncated'], 0);
-  assert.ok(c['gsoFrames']! > 0, `no aggregate reached the engine: ${JSON.stringify(c)}`);
-  assert.ok(c['gsoSegments']! > c['gsoFrames']!);
+  assert.equal(c['txFailed'], 0);
   assert.deepEqual(Object.keys(c).filter((k) => k.startsWith('drop:gso-')), []);
+  if (whole) {
+    assert.ok(c['gsoWhole']! > 0, `no aggregate forwarded whole: ${JSON.stringify(c)}`);
+    assert.equal(c['gsoFrames'], 0);
+    assert.equal(c['gsoSegments'], 0);
+  } else {
+    assert.ok(c['gsoFrames']! > 0, `no aggregate reached the engine: ${JSON.stringify(c)}`);
+    assert.ok(c['gsoSegments']! > c['gsoFrames']!);
+    assert.equal(c['gsoWhole'], 0);
+  }
 }
 
 test('NAT (seed 003, two interfaces): 2 MiB downloads and uploads through the VIP arrive whole', { skip: skip ?? false, timeout: 120_000 }, async (tc) => {
-  const t = new Topology('pg-nat');
+  const t = new Topology('pv-nat');
   const log: string[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'tsvs-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tsvs-pv-'));
   const VIP = '192.168.1.100';
   try {
     t.bridge('br-out');
@@ -117,8 +130,11 @@ test('NAT (seed 003, two interfaces): 2 MiB downloads and uploads through the VI
     const director = await t.start(d, [...NICE, 'node', '--import', 'tsx', DIRECTOR, 'tcp', `${VIP}:80`, 'nat', '10.0.0.11:8080'], 'ready', log);
     const vip = transfer(t, c, `http://${VIP}/`, 'rs1', dir);
     const out = JSON.parse((await t.stop(director)).trim().split('\n').at(-1)!) as Stopped;
-    assertLargeFramesCarried(out);
+    assertLargeFramesCarried(out, true);
     assert.ok(out.counters['natIn']! > 0 && out.counters['natOut']! > 0);
+    // One frame out for each frame in: an aggregate is one packet both ways, as in IPVS.
+    assert.equal(out.counters['txFrames'], out.counters['natIn']! + out.counters['natOut']!);
+    assert.equal(out.counters['txFrames'], out.counters['rxFrames']);
     report(tc, 'NAT', direct, vip);
   } catch (e) {
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- log ---\n${log.join('').slice(0, 20_000)}`);
@@ -129,9 +145,9 @@ test('NAT (seed 003, two interfaces): 2 MiB downloads and uploads through the VI
 });
 
 test('DR (one segment): 2 MiB uploads through the VIP arrive whole, downloads come straight back', { skip: skip ?? false, timeout: 120_000 }, async (tc) => {
-  const t = new Topology('pg-dr');
+  const t = new Topology('pv-dr');
   const log: string[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'tsvs-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tsvs-pv-'));
   try {
     const ns = t.segment({ c: ['10.0.0.5/24'], d: ['10.0.0.2/24', '10.0.0.100/32'], r1: ['10.0.0.11/24'] });
     t.exec(ns['r1']!, 'ip addr add 10.0.0.100/32 dev lo; sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2');
@@ -140,8 +156,9 @@ test('DR (one segment): 2 MiB uploads through the VIP arrive whole, downloads co
     const director = await t.start(ns['d']!, [...NICE, 'node', '--import', 'tsx', DIRECTOR, 'tcp', '10.0.0.100:80', 'dr', '10.0.0.11:80'], 'ready', log);
     const vip = transfer(t, ns['c']!, 'http://10.0.0.100/', 'rs1', dir);
     const out = JSON.parse((await t.stop(director)).trim().split('\n').at(-1)!) as Stopped;
-    assertLargeFramesCarried(out);
+    assertLargeFramesCarried(out, true);
     assert.equal(out.counters['natOut'], 0);
+    assert.equal(out.counters['txFrames'], out.counters['rxFrames']);
     assert.equal(out.counters['txFrames'], out.counters['dr']);
     report(tc, 'DR', direct, vip);
   } catch (e) {
@@ -152,10 +169,35 @@ test('DR (one segment): 2 MiB uploads through the VIP arrive whole, downloads co
   }
 });
 
-test('TUN (one segment): 2 MiB uploads through the VIP arrive whole, downloads come straight back', { skip: skip ?? false, timeout: 120_000 }, async (tc) => {
-  const t = new Topology('pg-tun');
+test('DR over IPv6 (one segment): 2 MiB uploads through the VIP arrive whole as TCPv6 aggregates, downloads come straight back', { skip: skip ?? false, timeout: 120_000 }, async (tc) => {
+  const t = new Topology('pv-dr6');
   const log: string[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'tsvs-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tsvs-pv-'));
+  const VIP6 = '2001:db8::100';
+  try {
+    const ns = t.segment({ c: ['2001:db8::5/64 nodad'], d: ['2001:db8::2/64 nodad', `${VIP6}/128 nodad`], r1: ['2001:db8::11/64 nodad'] });
+    t.exec(ns['r1']!, `ip addr add ${VIP6}/128 dev lo nodad`);
+    await t.start(ns['r1']!, bigServer('rs1', 80, '::'), 'listening', log);
+    const direct = transfer(t, ns['c']!, 'http://[2001:db8::11]/', 'rs1', dir);
+    const director = await t.start(ns['d']!, [...NICE, 'node', '--import', 'tsx', DIRECTOR, 'tcp', `[${VIP6}]:80`, 'dr', '[2001:db8::11]:80'], 'ready', log);
+    const vip = transfer(t, ns['c']!, `http://[${VIP6}]/`, 'rs1', dir);
+    const out = JSON.parse((await t.stop(director)).trim().split('\n').at(-1)!) as Stopped;
+    assertLargeFramesCarried(out, true);
+    assert.equal(out.counters['natOut'], 0);
+    assert.equal(out.counters['txFrames'], out.counters['rxFrames']);
+    report(tc, 'DR IPv6', direct, vip);
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- log ---\n${log.join('').slice(0, 20_000)}`);
+  } finally {
+    t.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TUN (one segment): 2 MiB uploads through the VIP arrive whole, downloads come straight back', { skip: skip ?? false, timeout: 120_000 }, async (tc) => {
+  const t = new Topology('pv-tun');
+  const log: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'tsvs-pv-'));
   try {
     const ns = t.segment({ c: ['10.0.0.5/24'], d: ['10.0.0.2/24', '10.0.0.100/32'], r1: ['10.0.0.11/24'] });
     await t.start(ns['r1']!, [...NICE, 'node', '--import', 'tsx', REALSERVER, 'start', '--vip', '10.0.0.100', '--mode', 'tun', '--dev', 'eth0'], 'Ctrl-C to stop', log);
@@ -164,7 +206,7 @@ test('TUN (one segment): 2 MiB uploads through the VIP arrive whole, downloads c
     const director = await t.start(ns['d']!, [...NICE, 'node', '--import', 'tsx', DIRECTOR, 'tcp', '10.0.0.100:80', 'tun', '10.0.0.11:80'], 'ready', log);
     const vip = transfer(t, ns['c']!, 'http://10.0.0.100/', 'rs1', dir);
     const out = JSON.parse((await t.stop(director)).trim().split('\n').at(-1)!) as Stopped;
-    assertLargeFramesCarried(out);
+    assertLargeFramesCarried(out, false);
     // Segments are cut with room for the outer header; full-sized frames the client sent whole
     // are answered with "fragmentation needed" (as by IPVS), which lowers the client's MSS.
     assert.equal(out.counters['txFrames'], out.counters['tun']! + out.counters['icmpSent']!);

@@ -9,8 +9,10 @@
  * it forwards; close removes it. VIPs need not be local: a backup director forwards as soon as
  * frames for a VIP reach it (after VRRP moves the VIP there). Firewall-mark services are carried
  * by evaluating the host's nft marking rules on each frame (AF_PACKET sees frames before netfilter).
- * GSO/GRO aggregates (TCP segments of up to 64 KB) arrive whole in the rings' 68 KiB slots and are
- * cut into MTU-sized segments before forwarding (large-frames.ts).
+ * GSO/GRO aggregates (TCP segments of up to 64 KB) arrive whole in the rings' 68 KiB slots. With
+ * virtio_net_hdr on the rings (PACKET_VNET_HDR) DR and NAT forward them whole, as kernel IPVS
+ * does, and the kernel segments them at the last moment; TUN, and rings without the header, cut
+ * them into MTU-sized segments first (aggregates.ts).
  */
 import type { ConnEngine } from '../../core/conn/engine.js';
 import { Forwarder } from '../../core/forward/forwarder.js';
@@ -23,7 +25,9 @@ import type { Clock, Dataplane, DataplaneProblem, Logger } from '../../core/port
 import { serviceKeyString } from '../../core/model.js';
 import { macBytes } from '../../wire/bytes.js';
 import { ETHERTYPE } from '../../wire/ethernet.js';
-import { DESC_FLAG, DESC_WORDS, PKTTYPE, type RingAddon, type RingHandle } from './native-ring.js';
+import { DESC_FLAG, DESC_WORDS, PKTTYPE, readVnet, VNET, type RingAddon, type RingHandle, type RingOpenOptions } from './native-ring.js';
+import { AggregateTx } from './aggregate-tx.js';
+import { Aggregates } from './aggregates.js';
 import { LargeFrames, RING_FRAME_BYTES, RING_FRAME_COUNT } from './large-frames.js';
 import { NeighbourResolver } from './neighbour-resolver.js';
 import { readMarkRules } from './nft-marks.js';
@@ -31,6 +35,7 @@ import { TxBatch } from './tx-batch.js';
 import { vlanRetag, vlanStrip, VLAN_SCRATCH_BYTES } from './vlan.js';
 import {
   deviceWithAddress,
+  hostRulesDescription,
   installHostRules,
   ipv4Addresses,
   ipv6Addresses,
@@ -39,6 +44,7 @@ import {
   removeHostRules,
   routeTo,
   type HostRuleSpec,
+  type HostRulesBackend,
   type RunCommand,
 } from './system.js';
 
@@ -49,6 +55,11 @@ export interface PacketDataplaneOptions {
   readonly interfaces?: readonly string[];
   /** PACKET_FANOUT base id: processes sharing the interfaces use the same one (0: no fanout). */
   readonly fanoutGroup?: number;
+  /**
+   * Open the rings with virtio_net_hdr (default true) so that TCP aggregates are forwarded whole;
+   * false (or a kernel refusing it) cuts every aggregate into segments in the engine.
+   */
+  readonly vnetHeaders?: boolean;
 }
 
 /** One interface the engine receives and sends on. */
@@ -56,6 +67,8 @@ interface Port {
   readonly link: Link;
   readonly ring: RingHandle;
   readonly tx: TxBatch;
+  /** Aggregates sent whole (rings with virtio_net_hdr only). */
+  readonly whole: AggregateTx;
   /** For an 802.1Q device: the interface it sits on and its VLAN id. */
   readonly vlan: { readonly parent: string; readonly id: number } | undefined;
   readonly address6: string | null;
@@ -76,9 +89,10 @@ export class PacketDataplane implements Dataplane {
   /** "port index/VLAN id" of tagged traffic that a ring on the VLAN device itself carries. */
   private readonly vlanCarried = new Set<string>();
   private readonly vlanScratch = new Uint8Array(VLAN_SCRATCH_BYTES);
-  /** GSO/GRO aggregates, cut into segments before forwarding. */
-  private readonly large = new LargeFrames();
-  private rulesInstalled = false;
+  /** GSO/GRO aggregates: forwarded whole, or cut into segments first. */
+  private readonly aggregates = new Aggregates(this.ports);
+  /** Where the host rule was installed (nft or iptables, chosen at the first sync), null before. */
+  private hostRules: HostRulesBackend | null = null;
   private ringDrops = 0;
   private expiry: NodeJS.Timeout | null = null;
   private refresh: NodeJS.Timeout | null = null;
@@ -125,10 +139,11 @@ export class PacketDataplane implements Dataplane {
     for (const dev of devs) if (!this.ports.some((p) => p.link.name === dev)) await this.openPort(dev, vips);
     if (this.ports.length === 0) throw new Error('packet engine: no interface (no route to a real server)');
     await this.readRoutes();
-    this.large.configure(this.ports.map((p) => p.link.mtu), this.ipvs);
+    this.aggregates.configure(this.ports.map((p) => p.link.mtu), this.ipvs);
     await this.resolver.resolve(wanted);
-    await installHostRules(this.opts.run, rules);
-    this.rulesInstalled = true;
+    const installed = await installHostRules(this.opts.run, rules, this.hostRules ?? undefined);
+    if (this.hostRules === null) this.log.info(`engine 'packet': ${hostRulesDescription(installed)}`);
+    this.hostRules = installed.backend;
     return problems;
   }
 
@@ -183,7 +198,9 @@ export class PacketDataplane implements Dataplane {
     const address = addrs.find((a) => !vips.includes(a)) ?? addrs[0];
     const v6 = await ipv6Addresses(this.opts.run, dev);
     const address6 = v6.find((a) => a.startsWith('fe80:')) ?? v6[0] ?? null;
-    const linkOpts = { name: dev, mac: macBytes(info.mac), mtu: info.mtu, neighbours: new Neighbours(), ...(address ? { address } : {}) };
+    // The source of IPv6 tunnel packets: the first global address that is not a VIP.
+    const tunnel6 = v6.find((a) => !a.startsWith('fe80:') && !vips.includes(a));
+    const linkOpts = { name: dev, mac: macBytes(info.mac), mtu: info.mtu, neighbours: new Neighbours(), ...(address ? { address } : {}), ...(tunnel6 ? { address6: tunnel6 } : {}) };
     let link: Link;
     if (!this.fw) {
       this.fw = new Forwarder(this.conns, { mac: linkOpts.mac, links: [linkOpts], routes: this.routes, marks: this.marks });
@@ -201,14 +218,27 @@ export class PacketDataplane implements Dataplane {
     const index = link.index;
     // The ring's default TPACKET_V2 hands over each frame as it arrives (retireMs applies to V3 only).
     // Slots big enough for a whole GSO/GRO aggregate (64 KB): a cut-short frame cannot be forwarded.
-    const ring = this.opts.addon.ringOpen({ ifname: dev, retireMs: 1, frameSize: RING_FRAME_BYTES, blockSize: RING_FRAME_BYTES, blockCount: RING_FRAME_COUNT, ...(this.opts.fanoutGroup ? { fanoutGroup: fanoutGroupOf(this.opts.fanoutGroup, info.ifindex) } : {}) }, (block, desc, count) => this.onBatch(index, block, desc, count));
-    this.ports.push({ link, ring, tx: new TxBatch(this.opts.addon, ring), vlan: info.vlan, address6 });
+    const ringOpts = { ifname: dev, retireMs: 1, frameSize: RING_FRAME_BYTES, blockSize: RING_FRAME_BYTES, blockCount: RING_FRAME_COUNT, ...(this.opts.fanoutGroup ? { fanoutGroup: fanoutGroupOf(this.opts.fanoutGroup, info.ifindex) } : {}) };
+    const onBatch = (block: Buffer, desc: Uint32Array, count: number): void => this.onBatch(index, block, desc, count);
+    const ring = this.openRing(ringOpts, onBatch);
+    this.ports.push({ link, ring, tx: new TxBatch(this.opts.addon, ring), whole: new AggregateTx(this.opts.addon, ring), vlan: info.vlan, address6 });
     this.vlanCarried.clear();
     for (const p of this.ports) {
       const parent = p.vlan && this.ports.find((q) => q.link.name === p.vlan!.parent);
       if (parent) this.vlanCarried.add(`${parent.link.index}/${p.vlan!.id}`);
     }
     this.log.info(`engine 'packet': AF_PACKET ring on ${dev} (${info.mac}, mtu ${info.mtu}${address ? `, ${address}` : ''})`);
+  }
+
+  /** A ring with virtio_net_hdr when wanted and the kernel allows it, else without. */
+  private openRing(opts: RingOpenOptions, onBatch: (block: Buffer, desc: Uint32Array, count: number) => void): RingHandle {
+    if (this.opts.vnetHeaders === false) return this.opts.addon.ringOpen(opts, onBatch);
+    try {
+      return this.opts.addon.ringOpen({ ...opts, vnetHeader: true }, onBatch);
+    } catch (e) {
+      this.log.warn(`engine 'packet': no virtio_net_hdr on ${opts.ifname} (${e instanceof Error ? e.message : String(e)}): aggregates are segmented by the engine`);
+      return this.opts.addon.ringOpen(opts, onBatch);
+    }
   }
 
   private async refreshHost(): Promise<void> {
@@ -273,8 +303,12 @@ export class PacketDataplane implements Dataplane {
         frame = this.vlanScratch;
         this.extra.vlanRetagged++;
       }
+      if (inPort.ring.vnetHeader === true && frame !== this.vlanScratch && readVnet(desc, i, this.aggregates.vnet).gsoType !== VNET.GSO_NONE) {
+        this.aggregates.forward(fw, inIndex, block, off, frame, len, now);
+        continue;
+      }
       if (LargeFrames.oversized(frame, len, inPort.link.mtu)) {
-        this.forwardLarge(fw, inIndex, block, frame, len, now);
+        this.aggregates.cut(fw, inIndex, block, frame, len, now, frame === this.vlanScratch);
         continue;
       }
       const v = fw.process(frame, len, now, (flags & DESC_FLAG.CSUM_NOT_READY) !== 0, inIndex);
@@ -283,27 +317,16 @@ export class PacketDataplane implements Dataplane {
       // its own) gets the frame untagged.
       if (frame === this.vlanScratch && v.link !== inIndex) v.length = vlanStrip(v.frame, v.length);
       const out = this.ports[v.link]!;
+      // Frames leave in the order they came: aggregates queued before this frame go first.
+      if (out.whole.pending) out.whole.flush(block);
       if (v.frame === frame && frame !== this.vlanScratch) out.tx.addFromBlock(block, off, v.length);
       else out.tx.addCopy(block, v.frame, v.length);
     }
-    for (const p of this.ports) p.tx.flush(block);
-    this.resolver.unresolved(fw);
-  }
-
-  /**
-   * A GSO/GRO aggregate: cut into MTU-sized TCP segments, each forwarded as a normal frame.
-   * COMPAT(ipvsadm): IPVS sees the aggregate as one packet (one connection lookup, one packet in
-   * its counters); here every segment is a packet, as on the wire after segmentation.
-   */
-  private forwardLarge(fw: Forwarder, inIndex: number, block: Buffer, frame: Uint8Array, len: number, now: number): void {
-    const n = this.large.start(frame, len);
-    const tagged = frame === this.vlanScratch;
-    for (let s = 0; s < n; s++) {
-      const v = fw.process(this.large.segment, this.large.write(s), now, false, inIndex);
-      if (v.action !== 'transmit') continue;
-      if (tagged && v.link !== inIndex) v.length = vlanStrip(v.frame, v.length);
-      this.ports[v.link]!.tx.addCopy(block, v.frame, v.length);
+    for (const p of this.ports) {
+      p.whole.flush(block);
+      p.tx.flush(block);
     }
+    this.resolver.unresolved(fw);
   }
 
   async close(graceMs: number): Promise<void> {
@@ -314,7 +337,7 @@ export class PacketDataplane implements Dataplane {
     if (this.refresh) clearInterval(this.refresh);
     this.resolver.close();
     for (const p of this.ports.splice(0)) this.opts.addon.ringClose(p.ring);
-    if (this.rulesInstalled) await removeHostRules(this.opts.run);
+    if (this.hostRules !== null) await removeHostRules(this.opts.run, this.hostRules);
   }
 
   counters(): Readonly<Record<string, number>> {
@@ -325,11 +348,9 @@ export class PacketDataplane implements Dataplane {
       for (const [k, v] of Object.entries(c.drops)) if (v > 0) out[`drop:${k}`] = v;
     }
     for (const [k, v] of Object.entries(this.extra)) out[k] = v;
-    out['gsoFrames'] = this.large.frames;
-    out['gsoSegments'] = this.large.segments;
-    for (const [k, v] of Object.entries(this.large.drops)) if (v > 0) out[`drop:${k}`] = v;
+    this.aggregates.counters(out);
     for (const [k, v] of Object.entries(this.resolver.counters)) out[k] = v;
-    out['txFailed'] = this.extra.txFailed + this.ports.reduce((n, p) => n + p.tx.failed, 0);
+    out['txFailed'] = this.extra.txFailed + this.ports.reduce((n, p) => n + p.tx.failed + p.whole.failed, 0);
     for (const p of this.ports) {
       // PACKET_STATISTICS counts since the previous read.
       this.ringDrops += this.opts.addon.ringStats(p.ring).drops;

@@ -7,7 +7,7 @@
  */
 import { SEGMENT_DROP_REASONS, TcpSegmenter, type SegmentDropReason } from '../../core/forward/segment.js';
 import type { Ipvs } from '../../core/ipvs.js';
-import { IPIP_HEADER } from '../../core/forward/tunnel.js';
+import { IP6_TUNNEL_HEADER, IPIP_HEADER } from '../../core/forward/tunnel.js';
 
 /**
  * TPACKET_V2 slot: the largest IPv4/IPv6 GSO packet (65,535 bytes of IP, 65,575 for IPv6 with its
@@ -31,17 +31,20 @@ export class LargeFrames {
   readonly drops: Record<SegmentDropReason, number> = Object.fromEntries(SEGMENT_DROP_REASONS.map((r) => [r, 0])) as Record<SegmentDropReason, number>;
   /** The smallest MTU among the links (segments fit whichever link they leave by). */
   private mtu = 1500;
-  /** Room kept for an IP-in-IP header when some real server is reached by TUN. */
+  /** Room kept for the outer header when some real server is reached by TUN. */
   private reserve = 0;
 
   /** Recompute the segment size after links or virtual services change. */
   configure(linkMtus: readonly number[], ipvs: Ipvs): void {
     this.mtu = linkMtus.length > 0 ? Math.min(...linkMtus) : 1500;
-    let tun = false;
-    for (const svc of ipvs.services.values()) for (const d of svc.dests) if (d.fwd === 'tun') tun = true;
+    let reserve = 0;
+    for (const svc of ipvs.services.values()) {
+      for (const d of svc.dests) if (d.fwd === 'tun') reserve = Math.max(reserve, d.family === 6 ? IP6_TUNNEL_HEADER : IPIP_HEADER);
+    }
     // COMPAT(ipvsadm): IPVS cuts a GSO skb for the route it takes; here one size serves every
-    // large frame: the smallest link MTU, less the tunnel header when any real server uses TUN.
-    this.reserve = tun ? IPIP_HEADER : 0;
+    // large frame cut: the smallest link MTU, less the largest outer header of the TUN real
+    // servers (20 bytes of IPv4, 40 of IPv6).
+    this.reserve = reserve;
   }
 
   /**
@@ -54,10 +57,13 @@ export class LargeFrames {
     return length - (tagged ? 18 : 14) > linkMtu;
   }
 
-  /** Take a large frame; returns the number of segments to forward (0: dropped, counted). */
-  start(frame: Uint8Array, length: number): number {
+  /**
+   * Take a large frame; returns the number of segments to forward (0: dropped, counted).
+   * `maxPayload`: the sender's segment size when known (virtio_net_hdr gso_size), never exceeded.
+   */
+  start(frame: Uint8Array, length: number, maxPayload = Infinity): number {
     this.frames++;
-    const why = this.segmenter.start(frame, length, this.mtu, this.reserve);
+    const why = this.segmenter.start(frame, length, this.mtu, this.reserve, maxPayload);
     if (why !== null) {
       this.drops[why]++;
       return 0;

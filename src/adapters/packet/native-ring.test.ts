@@ -8,7 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { privilegedSkipReason } from '../../../test/packet/netns.js';
-import { DESC_WORDS, ipv4ProtocolFilter, loadRingAddon, type RingAddon, type RingOpenOptions } from './native-ring.js';
+import { FrameView } from '../../core/forward/frame-view.js';
+import { setPartialChecksum } from '../../core/forward/gso.js';
+import { PacketBuilder } from '../../wire/packet-builder.js';
+import { DESC_WORDS, ipv4ProtocolFilter, loadRingAddon, VNET, writeVnet, type RingAddon, type RingOpenOptions } from './native-ring.js';
 
 // The pid keeps two runs of this file (two engineers, or CI beside a developer) apart.
 const NS = `tsvs-pb-ring-${process.pid}`;
@@ -28,6 +31,15 @@ interface ProbeOut {
   readonly v2Buffer: readonly [number, number];
   /** A second ring on the sending side: it must not see the frames leaving a0. */
   readonly watchStats: { packets: number; drops: number };
+  readonly vnet: VnetProbe;
+}
+
+/** Rings with virtio_net_hdr: what was sent, what arrived (with descriptor words 4 and 5). */
+interface VnetProbe {
+  readonly handles: readonly boolean[];
+  readonly sent: number;
+  readonly frames: ReadonlyArray<{ hex: string; wireLen: number; words: [number, number] }>;
+  readonly refused: string;
 }
 
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -109,8 +121,62 @@ async function probe(addon: RingAddon): Promise<ProbeOut> {
   rings['tiny'] = finish(addon, tiny);
   const ws = addon.ringStats(watch);
   addon.ringClose(watch);
+  const vnet = await probeVnet(addon, tx);
   addon.ringClose(tx);
-  return { sent, rings, v2Buffer: [v2Open, v2.buffer?.length ?? -1], watchStats: { packets: ws.packets, drops: ws.drops } };
+  return { sent, rings, v2Buffer: [v2Open, v2.buffer?.length ?? -1], watchStats: { packets: ws.packets, drops: ws.drops }, vnet };
+}
+
+/** A 3,054-byte TCP aggregate from a0 to a1 (IPv4, no options), its checksum partial. */
+function aggregateFor(a1Mac: string, a0Mac: string): Uint8Array {
+  const body = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff);
+  const f = new PacketBuilder().eth({ src: a0Mac, dst: a1Mac }).ipv4({ src: '10.9.9.1', dst: '10.9.9.2', id: 1, df: true }).tcp({ sport: 1000, dport: 2000, seq: 1, ack: 1, flags: 'A' }).payload(body).build();
+  const view = new FrameView();
+  view.parse(f, f.length);
+  setPartialChecksum(view);
+  return f;
+}
+
+/**
+ * Send, from a vnetHeader ring on a0: the aggregate with a TCPV4 header (segment size 1,000,
+ * NEEDS_CSUM at 34 + 16), the same with segment size 0 (the kernel refuses it: skipped), a
+ * plain frame with an empty header; a vnetHeader ring on a1 records them.
+ */
+async function probeVnet(addon: RingAddon, plainTx: ReturnType<RingAddon['ringOpen']>): Promise<VnetProbe> {
+  const [a1Mac, a0Mac] = [process.env['A1_MAC']!, process.env['A0_MAC']!];
+  const frames: Array<{ hex: string; wireLen: number; words: [number, number] }> = [];
+  const rx = addon.ringOpen({ ifname: 'a1', blockSize: 1 << 16, blockCount: 4, frameSize: 8192, vnetHeader: true }, (block, desc, count) => {
+    for (let i = 0; i < count; i++) {
+      const off = desc[i * DESC_WORDS]!;
+      frames.push({ hex: hexOf(block.subarray(off, off + desc[i * DESC_WORDS + 1]!)), wireLen: desc[i * DESC_WORDS + 2]!, words: [desc[i * DESC_WORDS + 4]!, desc[i * DESC_WORDS + 5]!] });
+    }
+  });
+  const tx = addon.ringOpen({ ifname: 'a0', blockSize: 1 << 16, blockCount: 1, vnetHeader: true }, () => undefined);
+  const agg = aggregateFor(a1Mac, a0Mac);
+  const plain = framesFor(a1Mac, a0Mac)[0]!;
+  const buf = new Uint8Array(agg.length * 2 + plain.length);
+  buf.set(agg, 0);
+  buf.set(agg, agg.length);
+  buf.set(plain, agg.length * 2);
+  const pairs = Uint32Array.of(0, agg.length, agg.length, agg.length, agg.length * 2, plain.length);
+  const headers = new Uint8Array(3 * VNET.HEADER_BYTES);
+  const view = new DataView(headers.buffer);
+  const h = { flags: VNET.F_NEEDS_CSUM, gsoType: VNET.GSO_TCPV4, gsoSize: 1000, csumStart: 34, csumOffset: 16 };
+  writeVnet(view, 0, h, 54);
+  writeVnet(view, 1, { ...h, gsoSize: 0 }, 54);
+  writeVnet(view, 2, { flags: 0, gsoType: 0, gsoSize: 0, csumStart: 0, csumOffset: 0 }, 0);
+  const sent = addon.ringSend(tx, buf, pairs, 3, headers);
+  let refused = '';
+  try {
+    addon.ringSend(plainTx, buf, pairs, 1, headers);
+  } catch (e) {
+    refused = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  await until(() => frames.length >= 2);
+  await new Promise((r) => setTimeout(r, 50));
+  const handles = [rx.vnetHeader === true, tx.vnetHeader === true, plainTx.vnetHeader === true];
+  addon.ringClose(rx);
+  addon.ringClose(tx);
+  return { handles, sent, frames, refused };
 }
 
 function sh(args: string[], env?: NodeJS.ProcessEnv): string {
@@ -174,6 +240,17 @@ if (process.env['TSVS_RING_PROBE'] === '1') {
       assert.deepEqual(out.v2Buffer, [1 << 18, 0]);
       // PACKET_IGNORE_OUTGOING: another ring on a0 saw none of the frames leaving a0.
       assert.deepEqual(out.watchStats, { packets: 0, drops: 0 });
+      // virtio_net_hdr: the aggregate crossed the veth whole, with its GSO type and size and the
+      // partial checksum's place; the one with segment size 0 was refused and skipped; a plain
+      // frame comes with an empty header.
+      const v = out.vnet;
+      assert.deepEqual(v.handles, [true, true, false]);
+      assert.equal(v.sent, 2);
+      assert.deepEqual(v.frames, [
+        { hex: hexOf(aggregateFor(a1, a0)), wireLen: 3054, words: [VNET.F_NEEDS_CSUM | (VNET.GSO_TCPV4 << 8) | (1000 << 16), 34 | (16 << 16)] },
+        { hex: want[0]!.hex, wireLen: 60, words: [0, 0] },
+      ]);
+      assert.equal(v.refused, 'TypeError: vnet headers given for a ring opened without vnetHeader');
     } finally {
       sh(['sh', '-c', `ip netns del ${NS} 2>/dev/null || true`]);
     }

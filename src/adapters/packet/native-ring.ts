@@ -2,7 +2,7 @@
  * The AF_PACKET ring functions of the native addon (native/src/packet_ring.c), loaded through the
  * same optional loader as the VRRP sockets. Frames arrive a batch per call: `block` is ring memory
  * (valid only during the callback; with TPACKET_V2 the whole ring, with V3 one retired block) and
- * `desc` holds 4 words per frame, the first being the frame's offset in `block`.
+ * `desc` holds {@link DESC_WORDS} words per frame, the first being the frame's offset in `block`.
  */
 import { loadNative } from '../vrrp/native.js';
 
@@ -37,10 +37,19 @@ export interface RingOpenOptions {
   readonly fanoutMode?: number;
   /** Classic BPF (struct sock_filter records) the kernel runs before a frame takes ring space. */
   readonly filter?: Uint8Array;
+  /**
+   * PACKET_VNET_HDR (default false): each received frame's virtio_net_hdr lands in descriptor
+   * words 4 and 5 (GSO type and size of an aggregate, where a partial checksum is to be finished),
+   * and every frame sent goes with one — given per frame to `ringSend`, else an empty one — so an
+   * aggregate can be sent whole for the kernel (or the device) to segment.
+   */
+  readonly vnetHeader?: boolean;
 }
 
 export interface RingHandle {
   readonly ifindex: number;
+  /** Opened with PACKET_VNET_HDR (set by the addon; absent reads as false). */
+  readonly vnetHeader?: boolean;
 }
 
 export interface RingStats {
@@ -49,16 +58,76 @@ export interface RingStats {
   readonly freezes: number;
 }
 
-/** Descriptor words per frame: offset in block, captured length, length on the wire, flags. */
-export const DESC_WORDS = 4;
+/**
+ * Descriptor words per frame: offset in block, captured length, length on the wire, flags; then
+ * (0 without vnetHeader) the frame's virtio_net_hdr as `flags | gsoType << 8 | gsoSize << 16` and
+ * `csumStart | csumOffset << 16` (see {@link readVnet}).
+ */
+export const DESC_WORDS = 6;
 export const DESC_FLAG = { PKTTYPE_MASK: 0xff, CSUM_NOT_READY: 0x100, VLAN_VALID: 0x200 } as const;
 /** sll_pkttype values (linux/if_packet.h). */
 export const PKTTYPE = { HOST: 0, BROADCAST: 1, MULTICAST: 2, OTHERHOST: 3, OUTGOING: 4 } as const;
 
+/** struct virtio_net_hdr (linux/virtio_net.h): flags and GSO types. */
+export const VNET = {
+  F_NEEDS_CSUM: 1,
+  F_DATA_VALID: 2,
+  GSO_NONE: 0,
+  GSO_TCPV4: 1,
+  GSO_UDP: 3,
+  GSO_TCPV6: 4,
+  GSO_UDP_L4: 5,
+  GSO_ECN: 0x80,
+  /** Bytes of the header before each frame on the socket. */
+  HEADER_BYTES: 10,
+} as const;
+
+/** A frame's virtio_net_hdr, as the kernel filled it in (reused: see {@link readVnet}). */
+export interface VnetHeader {
+  flags: number;
+  gsoType: number;
+  gsoSize: number;
+  csumStart: number;
+  csumOffset: number;
+}
+
+/** Decode descriptor `i`'s virtio_net_hdr words into `out` (returned). */
+export function readVnet(desc: Uint32Array, i: number, out: VnetHeader): VnetHeader {
+  const a = desc[i * DESC_WORDS + 4]!;
+  const b = desc[i * DESC_WORDS + 5]!;
+  out.flags = a & 0xff;
+  out.gsoType = (a >>> 8) & 0xff;
+  out.gsoSize = a >>> 16;
+  out.csumStart = b & 0xffff;
+  out.csumOffset = b >>> 16;
+  return out;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * Write header `i` of a `ringSend` vnet array (10 bytes each). A packet socket reads the 16-bit
+ * fields in the host's byte order (vio_le(): legacy virtio is native-endian); `hdrLen` is the
+ * length of the headers before the payload.
+ */
+export function writeVnet(out: DataView, i: number, h: Readonly<VnetHeader>, hdrLen: number): void {
+  const at = i * VNET.HEADER_BYTES;
+  out.setUint8(at, h.flags);
+  out.setUint8(at + 1, h.gsoType);
+  out.setUint16(at + 2, hdrLen, HOST_LITTLE_ENDIAN);
+  out.setUint16(at + 4, h.gsoSize, HOST_LITTLE_ENDIAN);
+  out.setUint16(at + 6, h.csumStart, HOST_LITTLE_ENDIAN);
+  out.setUint16(at + 8, h.csumOffset, HOST_LITTLE_ENDIAN);
+}
+
 export interface RingAddon {
   ringOpen(opts: RingOpenOptions, onBatch: (block: Buffer, desc: Uint32Array, count: number) => void): RingHandle;
-  /** Send `count` frames given as [offset, length] pairs into `buf`; returns how many went out. */
-  ringSend(h: RingHandle, buf: Uint8Array, pairs: Uint32Array, count: number): number;
+  /**
+   * Send `count` frames given as [offset, length] pairs into `buf`; returns how many the kernel
+   * took (it stops where the socket is full; a frame it refuses is skipped). `vnet` (a ring
+   * opened with vnetHeader only): 10 bytes of virtio_net_hdr per frame ({@link writeVnet}).
+   */
+  ringSend(h: RingHandle, buf: Uint8Array, pairs: Uint32Array, count: number, vnet?: Uint8Array): number;
   ringStats(h: RingHandle): RingStats;
   ringClose(h: RingHandle): void;
 }

@@ -1,9 +1,10 @@
 /**
  * What the packet engine asks the host: routes, interface MAC/MTU and the kernel's neighbour
- * table (through `ip -j`), and the nftables rule that keeps the local stack from answering
- * traffic tsvs forwards. Commands go through an injected runner so the text is testable.
+ * table (through `ip -j`), and the rule that keeps the local stack from answering traffic tsvs
+ * forwards (nftables, or iptables where nft is missing or refused). Commands go through an injected runner so the text is testable.
  */
 import { execFile } from 'node:child_process';
+import { familyHasRules, IPT_CHAIN, IPT_JUMPS, IPT_MARK_CHAIN, iptablesScript, iptablesTools, type IptablesFlavour } from './iptables-rules.js';
 
 export type RunCommand = (cmd: string, args: readonly string[], input?: string) => Promise<string>;
 
@@ -147,10 +148,101 @@ export function nftScript(rules: readonly HostRuleSpec[]): string {
   return lines.join('\n');
 }
 
-export async function installHostRules(run: RunCommand, rules: readonly HostRuleSpec[]): Promise<void> {
-  await run('nft', ['-f', '-'], nftScript(rules));
+/** What holds the host rule: the nft table, or the iptables chains (iptables-rules.ts). */
+export type HostRulesBackend = 'nft' | IptablesFlavour;
+
+export interface HostRulesInstalled {
+  readonly backend: HostRulesBackend;
+  /** Why nft was not used (null when it was, or when the backend was given). */
+  readonly nftError: string | null;
+  /** Why the IPv6 chains were not written (no IPv6 rule needed them and ip6tables failed). */
+  readonly ipv6Skipped: string | null;
 }
 
-export async function removeHostRules(run: RunCommand): Promise<void> {
-  await run('nft', ['delete', 'table', 'inet', NFT_TABLE]).catch(() => undefined);
+/**
+ * Install (or replace) the host rule. Without `backend` (the first sync): nft, and when `nft` is
+ * missing or the kernel refuses it, iptables (the host's default flavour, then iptables-legacy,
+ * for an iptables-nft that the kernel refuses as well). With `backend` (later syncs): that one
+ * only, so the rule never ends up in two places.
+ */
+export async function installHostRules(run: RunCommand, rules: readonly HostRuleSpec[], backend?: HostRulesBackend): Promise<HostRulesInstalled> {
+  if (backend === 'nft') {
+    await run('nft', ['-f', '-'], nftScript(rules));
+    return { backend, nftError: null, ipv6Skipped: null };
+  }
+  if (backend !== undefined) return { backend, nftError: null, ipv6Skipped: await installIptables(run, rules, backend) };
+  let nftError: string;
+  try {
+    await run('nft', ['-f', '-'], nftScript(rules));
+    return { backend: 'nft', nftError: null, ipv6Skipped: null };
+  } catch (e) {
+    nftError = message(e);
+  }
+  const errors = [`nft: ${nftError}`];
+  for (const flavour of ['iptables', 'iptables-legacy'] as const) {
+    try {
+      return { backend: flavour, nftError, ipv6Skipped: await installIptables(run, rules, flavour) };
+    } catch (e) {
+      errors.push(`${flavour}: ${message(e)}`);
+      // Nothing half-written stays behind before the next flavour is tried.
+      await removeIptables(run, flavour);
+    }
+  }
+  throw new Error(`cannot install the host rule (${errors.join('; ')})`);
+}
+
+/** Write both families' chains; returns why IPv6 was skipped, or null. */
+async function installIptables(run: RunCommand, rules: readonly HostRuleSpec[], flavour: IptablesFlavour): Promise<string | null> {
+  let skipped: string | null = null;
+  for (const family of [4, 6] as const) {
+    const tools = iptablesTools(flavour, family);
+    try {
+      const [raw, mangle] = await Promise.all(IPT_JUMPS.map((j) => hasJump(run, tools.cmd, j.table, j.chain)));
+      await run(tools.restore, ['--noflush'], iptablesScript(rules, family, !raw, !mangle));
+    } catch (e) {
+      // A host without IPv6 netfilter can still carry IPv4 services.
+      if (family === 6 && !familyHasRules(rules, 6)) skipped = `${tools.restore}: ${message(e)}`;
+      else throw e;
+    }
+  }
+  return skipped;
+}
+
+async function hasJump(run: RunCommand, cmd: string, table: string, chain: string): Promise<boolean> {
+  return run(cmd, ['-t', table, '-C', 'PREROUTING', '-j', chain]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Remove the host rule from where it was installed (each step may fail: it may be gone already). */
+export async function removeHostRules(run: RunCommand, backend: HostRulesBackend = 'nft'): Promise<void> {
+  if (backend === 'nft') await run('nft', ['delete', 'table', 'inet', NFT_TABLE]).catch(() => undefined);
+  else await removeIptables(run, backend);
+}
+
+async function removeIptables(run: RunCommand, flavour: IptablesFlavour): Promise<void> {
+  for (const family of [4, 6] as const) {
+    const { cmd } = iptablesTools(flavour, family);
+    for (const { table, chain } of IPT_JUMPS) {
+      for (const args of [['-D', 'PREROUTING', '-j', chain], ['-F', chain], ['-X', chain]]) {
+        await run(cmd, ['-t', table, ...args]).catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** The log line saying where the host rule lives. */
+export function hostRulesDescription(r: HostRulesInstalled): string {
+  const where =
+    r.backend === 'nft'
+      ? `nftables table inet ${NFT_TABLE}`
+      : `${r.backend} chains ${IPT_CHAIN} (raw PREROUTING) and ${IPT_MARK_CHAIN} (mangle PREROUTING)`;
+  const why = r.nftError === null ? '' : `; nft not usable: ${r.nftError}`;
+  const v6 = r.ipv6Skipped === null ? '' : `; IPv6 chains not written: ${r.ipv6Skipped}`;
+  return `host rule in ${where}${why}${v6}`;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -20,7 +20,7 @@ import { Link, type LinkOptions } from './links.js';
 import type { Neighbours } from './neighbours.js';
 import { natDestination, natSource, rewriteEndpoint, setMacs } from './rewrite.js';
 import { completeChecksum, countBytes, readWords } from './frame-util.js';
-import { encapsulate, innerDontFragment, IPIP_HEADER } from './tunnel.js';
+import { decrementHop, encapsulate, encapsulate6, innerDontFragment, IP6_TUNNEL_HEADER, IPIP_HEADER } from './tunnel.js';
 import { Hop, type RouteTable } from './routes.js';
 import { FrameVerdict, newForwardCounters, type ForwardCounters, type FrameHow } from './verdict.js';
 
@@ -35,6 +35,8 @@ export interface ForwarderOptions {
    * (TUN is refused without one) and of ICMP errors about packets not sent to a local address.
    */
   readonly address?: string;
+  /** The director's own global IPv6 address on the interface: the source of IPv6 tunnel packets. */
+  readonly address6?: string;
   /** Link MTU (bytes of IP packet), 1500 by default. */
   readonly mtu?: number;
   readonly neighbours?: Neighbours;
@@ -80,12 +82,19 @@ export class Forwarder {
   private readonly vip4 = new Set<number>();
   private readonly vip6 = new Set<string>();
   private vipCount = -1;
+  /**
+   * Set by the caller around one `process` call: the frame is a TCP GSO aggregate it will send
+   * whole. DR and NAT rewrite it as any frame; TUN answers 'segment' instead, because IP-in-IP
+   * segmentation cannot be asked of the kernel through a packet socket (virtio_net_hdr has no
+   * such GSO type): the caller cuts it and tunnels each segment with {@link tunnelSegment}.
+   */
+  aggregate = false;
 
   constructor(
     readonly engine: ConnEngine,
     opts: ForwarderOptions,
   ) {
-    const links = opts.links ?? [{ mac: opts.mac, ...(opts.mtu === undefined ? {} : { mtu: opts.mtu }), ...(opts.address === undefined ? {} : { address: opts.address }), ...(opts.neighbours ? { neighbours: opts.neighbours } : {}) }];
+    const links = opts.links ?? [{ mac: opts.mac, ...(opts.mtu === undefined ? {} : { mtu: opts.mtu }), ...(opts.address === undefined ? {} : { address: opts.address }), ...(opts.address6 === undefined ? {} : { address6: opts.address6 }), ...(opts.neighbours ? { neighbours: opts.neighbours } : {}) }];
     if (links.length === 0) throw new Error('a forwarder needs at least one link');
     this.linkList = links.map((l, i) => new Link(i, l));
     this.inLink = this.linkList[0]!;
@@ -250,33 +259,70 @@ export class Forwarder {
         this.counters.natIn++;
         return this.toNeighbour(f.buf, f.length, family, daddr, 'nat');
       case 'tun':
-        return this.tunnelCurrent(family, daddr);
+        return this.aggregate ? this.toSegment(family, daddr) : this.tunnelCurrent(family, daddr);
       default:
         // bypass and local: the host stack routes or receives the packet itself.
         return this.pass();
     }
   }
 
-  /** Encapsulate the current frame's IP packet to `daddr` (or answer that it is too big). */
+  /** Encapsulate the current frame's IP packet to `daddr` (or answer why it cannot go). */
   tunnelCurrent(family: 4 | 6, daddr: Uint32Array): FrameVerdict {
     const f = this.view;
-    if (family !== 4) return this.drop('tun-unsupported');
     const out = this.route(family, daddr);
     if (!out) return this.drop('no-route');
-    // The outer source is the director's address on the link the tunnel leaves by.
-    if (out.address === null) return this.drop('tun-unsupported');
-    if (f.ipLength + IPIP_HEADER > out.mtu) {
-      // COMPAT(ipvsadm): IPVS fragments the outer packet when the inner one allows it; the
-      // packet engine does not fragment yet and drops it with a counted reason.
-      if (!innerDontFragment(f)) return this.drop('tun-needs-fragmentation');
-      const room = out.mtu - IPIP_HEADER;
-      return f.family === 4 ? this.sendIcmp(ICMP_TYPE.DEST_UNREACH, ICMP_CODE.FRAG_NEEDED, room) : this.sendIcmp(ICMP6_TYPE.PACKET_TOO_BIG, 0, room);
+    // The outer source is the director's address of the real server's family on the link the tunnel leaves by.
+    const src = family === 4 ? out.addressBytes : out.address6Bytes;
+    if (src === null) return this.drop('tun-unsupported');
+    // An ICMP error being relayed (it follows its connection) never gets an error back.
+    const relayed = f.protocol === IP_PROTO.ICMP || f.protocol === IP_PROTO.ICMPV6;
+    // As IPVS, the hop count goes down before the size check: an error quotes the decremented packet.
+    if (!decrementHop(f)) {
+      if (relayed) return this.drop('ttl-exceeded');
+      return f.family === 4 ? this.sendIcmp(ICMP_TYPE.TIME_EXCEEDED, 0, 0) : this.sendIcmp(ICMP6_TYPE.TIME_EXCEEDED, 0, 0);
     }
-    this.ipId = (this.ipId + 1) & 0xffff;
-    const n = encapsulate(this.scratch, f, { src: out.address, dst: daddr[0]! >>> 0, id: this.ipId });
+    const room = out.mtu - (family === 4 ? IPIP_HEADER : IP6_TUNNEL_HEADER);
+    if (f.ipLength > room) {
+      // Nor does a later IPv6 fragment (IPVS answers the first one only).
+      // COMPAT(ipvsadm): IPVS fragments the outer packet when the inner one allows it (and sends
+      // a relayed ICMPv4 error anyway); the packet engine does not fragment yet and drops it with
+      // a counted reason.
+      if (relayed || (f.family === 6 && f.l4 < 0) || (f.family === 4 && !innerDontFragment(f))) return this.drop('tun-needs-fragmentation');
+      return f.family === 6 ? this.sendIcmp(ICMP6_TYPE.PACKET_TOO_BIG, 0, room) : this.sendIcmp(ICMP_TYPE.DEST_UNREACH, ICMP_CODE.FRAG_NEEDED, room);
+    }
+    let n: number;
+    if (family === 4) {
+      this.ipId = (this.ipId + 1) & 0xffff;
+      n = encapsulate(this.scratch, f, { src: out.address!, dst: daddr[0]! >>> 0, id: this.ipId });
+    } else {
+      n = encapsulate6(this.scratch, f, src, daddr);
+    }
     if (n === 0) return this.drop('too-big');
     this.counters.tun++;
-    return this.toHop(out, this.scratch, n, 4, 'tun');
+    return this.toHop(out, this.scratch, n, family, 'tun');
+  }
+
+  /** An aggregate decided for TUN: the caller segments it (the decision is made and counted once). */
+  private toSegment(family: 4 | 6, daddr: Uint32Array): FrameVerdict {
+    const v = this.verdict;
+    v.action = 'segment';
+    v.how = 'tun';
+    v.tunnelFamily = family;
+    for (let i = 0; i < 4; i++) v.tunnelTo[i] = daddr[i] ?? 0;
+    return v;
+  }
+
+  /**
+   * Tunnel one segment of an aggregate that {@link process} answered with 'segment' (`daddr`:
+   * its `tunnelTo`). The connection decision was the aggregate's; only the encapsulation is done.
+   */
+  tunnelSegment(buf: Uint8Array, length: number, family: 4 | 6, daddr: Uint32Array, inLink = 0): FrameVerdict {
+    const v = this.verdict.reset();
+    this.inLink = this.linkList[inLink] ?? this.linkList[0]!;
+    v.link = this.inLink.index;
+    const bad = this.view.parse(buf, length);
+    if (bad) return this.drop(bad);
+    return this.tunnelCurrent(family, daddr);
   }
 
   /** Set the MACs of `frame` for the next hop to `addr` and transmit it on the link that reaches it. */

@@ -55,10 +55,12 @@ export class TcpSegmenter {
 
   /**
    * Take the frame `frame[0, length)` whose IP packet is to be cut into packets of at most
-   * `mtu` bytes, `reserve` of which are kept free (20 for an IP-in-IP outer header). Returns null
-   * when it can be segmented ({@link count} segments of {@link mss} payload bytes), else why not.
+   * `mtu` bytes, `reserve` of which are kept free (20 for an IP-in-IP outer header), and of at
+   * most `maxPayload` payload bytes (the sender's segment size, when the aggregate says it).
+   * Returns null when it can be segmented ({@link count} segments of {@link mss} payload bytes),
+   * else why not.
    */
-  start(frame: Uint8Array, length: number, mtu: number, reserve = 0): SegmentDropReason | null {
+  start(frame: Uint8Array, length: number, mtu: number, reserve = 0, maxPayload = Infinity): SegmentDropReason | null {
     const f = this.view;
     if (f.parse(frame, length) !== null) return 'gso-malformed';
     if ((f.etherType !== ETHERTYPE.IPV4 && f.etherType !== ETHERTYPE.IPV6) || f.protocol !== IP_PROTO.TCP) return 'gso-not-tcp';
@@ -72,7 +74,7 @@ export class TcpSegmenter {
     this.headers = f.l4 + thl;
     this.payloadStart = this.headers;
     this.payloadEnd = f.l3End;
-    this.mss = mtu - reserve - (this.headers - f.l3);
+    this.mss = Math.min(mtu - reserve - (this.headers - f.l3), maxPayload);
     if (this.mss <= 0) return 'gso-mtu-too-small';
     const payload = this.payloadEnd - this.payloadStart;
     this.count = Math.max(1, Math.ceil(payload / this.mss));

@@ -5,8 +5,12 @@
 import { MALFORMED_REASONS } from './frame-view.js';
 import { DROP_REASONS } from '../conn/packet.js';
 
-/** transmit: send `frame[0, length)` out; pass: give the input frame to the host stack; drop: discard. */
-export type FrameAction = 'transmit' | 'pass' | 'drop';
+/**
+ * transmit: send `frame[0, length)` out; pass: give the input frame to the host stack; drop:
+ * discard; segment: the input is a GSO aggregate to tunnel to `tunnelTo` — the caller cuts it and
+ * hands each segment to `Forwarder.tunnelSegment` (only when `Forwarder.aggregate` was set).
+ */
+export type FrameAction = 'transmit' | 'pass' | 'drop' | 'segment';
 
 /** How a transmitted frame was produced. */
 export type FrameHow = 'dr' | 'nat' | 'nat-reply' | 'tun' | 'icmp-error' | 'icmp-follow' | '';
@@ -19,10 +23,12 @@ export const FORWARD_DROP_REASONS = [
   'no-route',
   /** NAT to a destination of the other family (IPVS supports it only with its own NAT46 work). */
   'nat-family-mismatch',
-  /** TUN to an IPv6 real server, or no IPv4 tunnel source configured. */
+  /** TUN without a director address of the real server's family on the outgoing link (the tunnel source). */
   'tun-unsupported',
-  /** TUN without DF on a packet too big for the MTU once encapsulated. */
+  /** TUN: a packet too big for the MTU once encapsulated that gets no ICMP error (no DF, a relayed ICMP error, a later IPv6 fragment). */
   'tun-needs-fragmentation',
+  /** An ICMP error relayed through a tunnel whose TTL / hop limit runs out (no error about an error). */
+  'ttl-exceeded',
   /** The scratch buffer cannot hold the frame to send. */
   'too-big',
 ] as const;
@@ -38,6 +44,9 @@ export class FrameVerdict {
   length = 0;
   /** The link to transmit on (index into the forwarder's links); the input link otherwise. */
   link = 0;
+  /** 'segment': the real server the segments are tunnelled to (family 4: word 0). */
+  readonly tunnelTo = new Uint32Array(4);
+  tunnelFamily: 4 | 6 = 4;
 
   reset(): this {
     this.action = 'pass';
