@@ -218,3 +218,19 @@ test('IPv6 real servers: a neighbour solicitation from the link-local address at
   assert.deepEqual([c['ndSent'], c['ndLearnt'], c['dr']], [1, 1, 1]);
   await dp.close(0);
 });
+
+test('a fwmark service on a host whose nft cannot list the ruleset is a problem of that service, not a failed sync', async () => {
+  const lab = new Lab();
+  lab.dest(lab.service('fwm 1'), '10.0.0.11:80', { fwd: 'dr' });
+  const calls: string[] = [];
+  const host = seed003Host(calls);
+  const run: RunCommand = async (cmd, args, input) => {
+    if (cmd === 'nft' && args.join(' ') === '-j list ruleset') throw new Error('nft -j list ruleset: Operation not supported');
+    return host(cmd, args, input);
+  };
+  const dp = new PacketDataplane(lab.ipvs, lab.engine, new FakeClock(), silentLogger, { addon: new MemoryRings(), run });
+  assert.deepEqual(await dp.sync(), [
+    { service: 'fwm|4|1', code: 'fwmark-rules-unreadable', message: "cannot read the host's marking rules (nft -j list ruleset: Operation not supported); packets marked for this service are not carried" },
+  ]);
+  await dp.close(0);
+});

@@ -157,7 +157,16 @@ export class PacketDataplane implements Dataplane {
       this.marks.clear();
       return [];
     }
-    const read = await readMarkRules(this.opts.run);
+    let read;
+    try {
+      read = await readMarkRules(this.opts.run);
+    } catch (e) {
+      // No usable nft (an iptables-only host): the marks are unknown, so nothing is carried for them.
+      this.marks.clear();
+      const why = e instanceof Error ? e.message : String(e);
+      for (const f of fwmarks) problems.push({ service: f.id, code: 'fwmark-rules-unreadable', message: `cannot read the host's marking rules (${why}); packets marked for this service are not carried` });
+      return [];
+    }
     // Replaced in one synchronous step: frames never see a half-filled table.
     this.marks.clear();
     const wanted = new Set(fwmarks.map((f) => f.mark));
