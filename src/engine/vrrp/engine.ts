@@ -80,6 +80,8 @@ export class VrrpEngine {
   private tracks: TrackScripts | null = null;
   private running = false;
   private readonly adverts = new AdvertMemory();
+  /** During a reload: the instances as they were, so one the new configuration drops can be reported. */
+  private beforeReload: ReadonlyMap<string, InstanceStatus> | null = null;
 
   constructor(opts: VrrpEngineOptions) {
     this.o = opts;
@@ -169,7 +171,12 @@ export class VrrpEngine {
       this.infos.set(n, info);
       fresh.set(n, factsOf(info));
     }
-    this.apply(this.machine.reload(this.o.clock.now(), setup.machine, fresh), { kind: 'reload' });
+    this.beforeReload = new Map(this.machine.status().map((s) => [s.name, s]));
+    try {
+      this.apply(this.machine.reload(this.o.clock.now(), setup.machine, fresh), { kind: 'reload' });
+    } finally {
+      this.beforeReload = null;
+    }
     const keep = new Set(socketsOf(setup).map((s) => `${s.ifname}/${s.family}`));
     for (const [k, sock] of [...this.sockets]) {
       if (keep.has(k)) continue;
@@ -247,6 +254,16 @@ export class VrrpEngine {
     return out;
   }
 
+  /** Instances a reload removed, reported as a last transition to STOP from the state they were in. */
+  private removals(names: readonly string[]): VrrpTransition[] {
+    const now = this.o.clock.now();
+    return names.flatMap((name) => {
+      const s = this.beforeReload?.get(name);
+      if (!s) return [];
+      return [{ instance: name, vrid: s.vrid, ifname: s.ifname, from: s.state, to: 'STOP' as const, reason: 'removed from the configuration by reload', priority: s.effectivePriority, masterAddress: null, at: now }];
+    });
+  }
+
   /**
    * Carry out the machine's effects in order. Log lines and transition reports go after the
    * batch's VIP and GARP work (the queue), so they never delay a takeover.
@@ -254,6 +271,7 @@ export class VrrpEngine {
   private apply(effects: readonly VrrpEffect[], cause: TransitionCause): void {
     const logs: Array<Extract<VrrpEffect, { kind: 'log' }>> = [];
     const changes: Array<Extract<VrrpEffect, { kind: 'transition' }>> = [];
+    const removed: string[] = [];
     let queued = false;
     const enqueue = (task: () => Promise<void>): void => {
       queued = true;
@@ -275,6 +293,8 @@ export class VrrpEngine {
           break;
         case 'notify':
         case 'notify-event': {
+          // An instance the reload removed: keepalived only notifies DELETED; the event log gets a transition to STOP.
+          if (e.kind === 'notify' && e.target === 'INSTANCE' && e.state === 'DELETED') removed.push(e.name);
           const scripts = e.kind === 'notify' && e.target === 'GROUP' ? this.setup.groupNotify.get(e.name) : this.setup.instanceNotify.get(e.name);
           enqueue(async () => this.track(runNotify(e, scripts, this.o.scripts, this.log)));
           break;
@@ -288,6 +308,7 @@ export class VrrpEngine {
       }
     }
     const report = changes.length > 0 && this.o.onTransition ? this.transitions(changes, cause) : [];
+    if (this.o.onTransition) report.push(...this.removals(removed));
     if (logs.length === 0 && report.length === 0) return;
     const write = (): void => {
       for (const t of report) this.tell(t);

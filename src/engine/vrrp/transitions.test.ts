@@ -149,7 +149,7 @@ test('AdvertMemory keeps at most MAX_SOURCES sources per VRID, dropping the one 
 });
 
 
-test('a sync group member moved along says whom it follows; an instance a reload adds says so', async () => {
+test('a sync group member moved along says whom it follows; an instance a reload adds or removes says so', async () => {
   const clock = new FakeClock(0);
   const wire = new MemoryWire(clock);
   const vi2 = conf(100).replace('VI_1', 'VI_2').replace('virtual_router_id 51', 'virtual_router_id 52').replace('10.0.0.100', '10.0.0.101');
@@ -168,6 +168,10 @@ test('a sync group member moved along says whom it follows; an instance a reload
     '3609.375 a VI_1 BACKUP->MASTER prio 100 master 10.0.0.1: sync group G1 following VI_2',
     '4000 a VI_3 INIT->BACKUP prio 100 master null: configuration reload',
   ]);
+  // A reload that drops VI_3 (and the group with VI_2): VI_3's last word is its removal.
+  await a.engine.reload(vrrpSetup(parseKeepalivedConfig('/k', { ...memoryFiles({ '/k': `${group}${conf(100)}${vi2}` }), configId: 'a' }).model));
+  await run(clock, 10);
+  assert.deepEqual(a.seen.slice(5), ['4010 a VI_3 BACKUP->STOP prio 100 master null: removed from the configuration by reload']);
   const s = a.engine.stop();
   await run(clock, 10);
   await s;
