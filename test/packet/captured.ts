@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { formatIPv6Groups } from '../../src/core/addr.js';
+import { internetChecksum } from '../../src/wire/checksum.js';
 import { fileURLToPath } from 'node:url';
 import type { CapturedFrame } from './ns-capture.js';
 import type { Topology } from './netns.js';
@@ -69,6 +70,22 @@ function parseFrame6(pkttype: number, b: Buffer): Frame {
     sport: ports ? b.readUInt16BE(54) : 0,
     dport: ports ? b.readUInt16BE(56) : 0,
   };
+}
+
+/**
+ * An IP packet (hex) as a router sends it on: IPv4 TTL one lower with the header checksum
+ * computed afresh over the whole header, or IPv6 hop limit one lower (no checksum covers it).
+ */
+export function oneHopLess(hex: string): string {
+  const b = Buffer.from(hex, 'hex');
+  if (b[0]! >>> 4 === 6) {
+    b[7] = b[7]! - 1;
+    return b.toString('hex');
+  }
+  b[8] = b[8]! - 1;
+  b.writeUInt16BE(0, 10);
+  b.writeUInt16BE(internetChecksum(b, 0, (b[0]! & 0x0f) * 4), 10);
+  return b.toString('hex');
 }
 
 /** The inner IPv4 packet of an IP-in-IP frame (hex). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PacketBuilder } from '../../src/wire/packet-builder.js';
-import { director, fromClient, IP, MAC, runRows } from './kit.js';
+import { director, fromClient, IP, MAC, oneHopLess, runRows } from './kit.js';
 
 const syn = (sport: number, vlanTci?: number) =>
   new PacketBuilder()
@@ -12,10 +12,10 @@ const macsTo = (b: PacketBuilder, mac: string): Uint8Array => {
   const f = b.build();
   f.set(Uint8Array.from(mac.split(':').map((x) => parseInt(x, 16))), 0);
   f.set(Uint8Array.from(MAC.director.split(':').map((x) => parseInt(x, 16))), 6);
-  return f;
+  return oneHopLess(f);
 };
 
-test('DR: only the MACs change (to the real server, from the director), rr across two real servers (the last added first, as IPVS lists them)', () => {
+test('DR: only the MACs and the TTL change (to the real server, from the director, one hop less), rr across two real servers (the last added first, as IPVS lists them)', () => {
   const d = director(`tcp ${IP.vip}:80`, { [`${IP.rs1}:80`]: { fwd: 'dr' }, [`${IP.rs2}:80`]: { fwd: 'dr' } });
   const ack = fromClient().ipv4({ src: IP.client, dst: IP.vip, id: 9 }).tcp({ sport: 40000, dport: 80, flags: 'A', seq: 1001, ack: 1 }).payload('GET / HTTP/1.0\r\n\r\n');
   runRows(d, [

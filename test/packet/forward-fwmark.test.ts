@@ -10,7 +10,7 @@ import { MarkTable } from '../../src/core/forward/marks.js';
 import { Neighbours } from '../../src/core/forward/neighbours.js';
 import { macBytes } from '../../src/wire/bytes.js';
 import { PacketBuilder } from '../../src/wire/packet-builder.js';
-import { IP, MAC, runRows, type Director } from './kit.js';
+import { IP, MAC, oneHopLess, runRows, type Director } from './kit.js';
 
 test('mark rules: family, protocol, prefixes and port ranges all must match; the last matching rule sets the mark', () => {
   const t = new MarkTable();
@@ -53,7 +53,7 @@ test('a fwmark DR service carries every marked VIP and port; unmarked traffic pa
     const f = b.build();
     f.set(macBytes(mac), 0);
     f.set(macBytes(MAC.director), 6);
-    return f;
+    return oneHopLess(f);
   };
   runRows(d, [
     { name: ':80 → rs2', frame: syn(IP.vip, 40000, 80).build(), action: 'transmit', how: 'dr', out: to(syn(IP.vip, 40000, 80), MAC.rs2) },

@@ -76,12 +76,12 @@ test('NAT with outside and inside links (seed 003): in on eth0 → out on eth1 f
   const syn = new PacketBuilder().eth({ src: MAC.client, dst: MAC.out }).ipv4(req).tcp({ sport: 40000, dport: 80, flags: 'S', seq: 7 }).build();
   assert.deepEqual(sent(fw, syn, 0), {
     action: 'transmit', how: 'nat', reason: null, link: 1,
-    hex: toHex(new PacketBuilder().eth({ src: MAC.in, dst: MAC.rs1 }).ipv4({ ...req, dst: '10.0.0.11' }).tcp({ sport: 40000, dport: 8080, flags: 'S', seq: 7 }).build()),
+    hex: toHex(new PacketBuilder().eth({ src: MAC.in, dst: MAC.rs1 }).ipv4({ ...req, dst: '10.0.0.11', ttl: 63 }).tcp({ sport: 40000, dport: 8080, flags: 'S', seq: 7 }).build()),
   });
   const synAck = new PacketBuilder().eth({ src: MAC.rs1, dst: MAC.in }).ipv4(rep).tcp({ sport: 8080, dport: 40000, flags: 'SA', seq: 99, ack: 8 }).build();
   assert.deepEqual(sent(fw, synAck, 1), {
     action: 'transmit', how: 'nat-reply', reason: null, link: 0,
-    hex: toHex(new PacketBuilder().eth({ src: MAC.out, dst: MAC.client }).ipv4({ ...rep, src: '192.168.1.100' }).tcp({ sport: 80, dport: 40000, flags: 'SA', seq: 99, ack: 8 }).build()),
+    hex: toHex(new PacketBuilder().eth({ src: MAC.out, dst: MAC.client }).ipv4({ ...rep, src: '192.168.1.100', ttl: 63 }).tcp({ sport: 80, dport: 40000, flags: 'SA', seq: 99, ack: 8 }).build()),
   });
   assert.deepEqual([fw.counters.natIn, fw.counters.natOut], [1, 1]);
 });
@@ -131,11 +131,11 @@ test('routed NAT: a reply to a client beyond the outside gateway leaves eth0 to 
   const syn = new PacketBuilder().eth({ src: MAC.gw, dst: MAC.out }).ipv4(req).tcp({ sport: 40000, dport: 80, flags: 'S' }).build();
   assert.deepEqual(sent(fw, syn, 0), {
     action: 'transmit', how: 'nat', reason: null, link: 1,
-    hex: toHex(new PacketBuilder().eth({ src: MAC.in, dst: MAC.rs1 }).ipv4({ ...req, dst: '10.0.0.11' }).tcp({ sport: 40000, dport: 8080, flags: 'S' }).build()),
+    hex: toHex(new PacketBuilder().eth({ src: MAC.in, dst: MAC.rs1 }).ipv4({ ...req, dst: '10.0.0.11', ttl: 63 }).tcp({ sport: 40000, dport: 8080, flags: 'S' }).build()),
   });
   const synAck = new PacketBuilder().eth({ src: MAC.rs1, dst: MAC.in }).ipv4(rep).tcp({ sport: 8080, dport: 40000, flags: 'SA' }).build();
   assert.deepEqual(sent(fw, synAck, 1), {
     action: 'transmit', how: 'nat-reply', reason: null, link: 0,
-    hex: toHex(new PacketBuilder().eth({ src: MAC.out, dst: MAC.gw }).ipv4({ ...rep, src: '192.168.1.100' }).tcp({ sport: 80, dport: 40000, flags: 'SA' }).build()),
+    hex: toHex(new PacketBuilder().eth({ src: MAC.out, dst: MAC.gw }).ipv4({ ...rep, src: '192.168.1.100', ttl: 63 }).tcp({ sport: 80, dport: 40000, flags: 'SA' }).build()),
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { MALFORMED_REASONS } from '../../src/core/forward/frame-view.js';
-import { director, fromClient, IP, runRows, type Row } from './kit.js';
+import { director, fromClient, IP, oneHopLess, runRows, type Row } from './kit.js';
 
 const good = () => fromClient().ipv4({ src: IP.client, dst: IP.vip }).tcp({ sport: 40000, dport: 80, flags: 'S' }).build();
 const goodUdp = () => fromClient().ipv4({ src: IP.client, dst: IP.vip }).udp({ sport: 1, dport: 80 }).payload('abcd').build();
@@ -43,7 +43,7 @@ test('malformed frames are dropped with one counter per reason, never forwarded 
     { name: 'short-ipv6', frame: good6().subarray(0, 14 + 39), action: 'drop', reason: 'short-ipv6' },
     { name: 'truncated-ipv6', frame: good6().subarray(0, 14 + 59), action: 'drop', reason: 'truncated-ipv6' },
     { name: 'bad-ipv6-extension (hop-by-hop running past the end)', frame: patch(good6(), 14 + 6, 0), action: 'drop', reason: 'bad-ipv6-extension' },
-    { name: 'Ethernet padding after the IP packet is fine', frame: Uint8Array.from([...good(), 0, 0, 0, 0, 0, 0]), action: 'transmit', how: 'dr', out: (() => { const o = Uint8Array.from([...good(), 0, 0, 0, 0, 0, 0]); o.set([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0xd1]); return o; })() },
+    { name: 'Ethernet padding after the IP packet is fine', frame: Uint8Array.from([...good(), 0, 0, 0, 0, 0, 0]), action: 'transmit', how: 'dr', out: (() => { const o = Uint8Array.from([...good(), 0, 0, 0, 0, 0, 0]); o.set([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0xd1]); return oneHopLess(o); })() },
   ];
   runRows(d, rows);
   for (const r of MALFORMED_REASONS) assert.equal(d.fw.counters.drops[r], 1, r);

@@ -16,21 +16,21 @@ test('NAT: destination rewritten on the way in, source on the way back; checksum
       frame: fromClient().ipv4(req).tcp({ sport: 40000, dport: 80, flags: 'S', seq: 7 }).build(),
       action: 'transmit',
       how: 'nat',
-      out: toRs1().ipv4({ ...req, dst: IP.rs1 }).tcp({ sport: 40000, dport: 8080, flags: 'S', seq: 7 }).build(),
+      out: toRs1().ipv4({ ...req, dst: IP.rs1, ttl: 63 }).tcp({ sport: 40000, dport: 8080, flags: 'S', seq: 7 }).build(),
     },
     {
       name: 'SYN-ACK rs1:8080 → client becomes VIP:80 → client, to the gateway',
       frame: fromRs1().ipv4(rep).tcp({ sport: 8080, dport: 40000, flags: 'SA', seq: 99, ack: 8 }).build(),
       action: 'transmit',
       how: 'nat-reply',
-      out: toGateway().ipv4({ ...rep, src: IP.vip }).tcp({ sport: 80, dport: 40000, flags: 'SA', seq: 99, ack: 8 }).build(),
+      out: toGateway().ipv4({ ...rep, src: IP.vip, ttl: 63 }).tcp({ sport: 80, dport: 40000, flags: 'SA', seq: 99, ack: 8 }).build(),
     },
     {
       name: 'data with payload',
       frame: fromClient().ipv4(req).tcp({ sport: 40000, dport: 80, flags: 'PA', seq: 8, ack: 100 }).payload('GET / HTTP/1.1\r\nHost: x\r\n\r\n').build(),
       action: 'transmit',
       how: 'nat',
-      out: toRs1().ipv4({ ...req, dst: IP.rs1 }).tcp({ sport: 40000, dport: 8080, flags: 'PA', seq: 8, ack: 100 }).payload('GET / HTTP/1.1\r\nHost: x\r\n\r\n').build(),
+      out: toRs1().ipv4({ ...req, dst: IP.rs1, ttl: 63 }).tcp({ sport: 40000, dport: 8080, flags: 'PA', seq: 8, ack: 100 }).payload('GET / HTTP/1.1\r\nHost: x\r\n\r\n').build(),
     },
     {
       name: 'a real server packet of no connection passes (nat_icmp_send=0)',
@@ -50,18 +50,18 @@ test('NAT UDP: a zero (absent) checksum stays zero; a present one is updated', (
   const noSum = plain.slice();
   noSum[14 + 20 + 6] = 0;
   noSum[14 + 20 + 7] = 0;
-  const expectedNoSum = toRs1().ipv4({ src: IP.client, dst: IP.rs1 }).udp({ sport: 3000, dport: 5353 }).payload('query').build();
+  const expectedNoSum = toRs1().ipv4({ src: IP.client, dst: IP.rs1, ttl: 63 }).udp({ sport: 3000, dport: 5353 }).payload('query').build();
   expectedNoSum[14 + 20 + 6] = 0;
   expectedNoSum[14 + 20 + 7] = 0;
   runRows(d, [
     { name: 'checksum 0', frame: noSum, action: 'transmit', how: 'nat', out: expectedNoSum },
-    { name: 'checksum set', frame: plain, action: 'transmit', how: 'nat', out: toRs1().ipv4({ src: IP.client, dst: IP.rs1 }).udp({ sport: 3000, dport: 5353 }).payload('query').build() },
+    { name: 'checksum set', frame: plain, action: 'transmit', how: 'nat', out: toRs1().ipv4({ src: IP.client, dst: IP.rs1, ttl: 63 }).udp({ sport: 3000, dport: 5353 }).payload('query').build() },
     {
       name: 'reply',
       frame: fromRs1().ipv4({ src: IP.rs1, dst: IP.client }).udp({ sport: 5353, dport: 3000 }).payload('answer!').build(),
       action: 'transmit',
       how: 'nat-reply',
-      out: toGateway().ipv4({ src: IP.vip, dst: IP.client }).udp({ sport: 53, dport: 3000 }).payload('answer!').build(),
+      out: toGateway().ipv4({ src: IP.vip, dst: IP.client, ttl: 63 }).udp({ sport: 53, dport: 3000 }).payload('answer!').build(),
     },
   ]);
 });
@@ -75,14 +75,14 @@ test('NAT over IPv6: four address words in the pseudo-header, no IP header check
       frame: e6(MAC.gateway, MAC.director).ipv6({ src: IP.client6, dst: IP.vip6 }).tcp({ sport: 40000, dport: 80, flags: 'S' }).build(),
       action: 'transmit',
       how: 'nat',
-      out: e6(MAC.director, MAC.rs1).ipv6({ src: IP.client6, dst: IP.rs16 }).tcp({ sport: 40000, dport: 8080, flags: 'S' }).build(),
+      out: e6(MAC.director, MAC.rs1).ipv6({ src: IP.client6, dst: IP.rs16, hopLimit: 63 }).tcp({ sport: 40000, dport: 8080, flags: 'S' }).build(),
     },
     {
       name: 'SYN-ACK',
       frame: e6(MAC.rs1, MAC.director).ipv6({ src: IP.rs16, dst: IP.client6 }).tcp({ sport: 8080, dport: 40000, flags: 'SA' }).build(),
       action: 'transmit',
       how: 'nat-reply',
-      out: e6(MAC.director, MAC.gateway).ipv6({ src: IP.vip6, dst: IP.client6 }).tcp({ sport: 80, dport: 40000, flags: 'SA' }).build(),
+      out: e6(MAC.director, MAC.gateway).ipv6({ src: IP.vip6, dst: IP.client6, hopLimit: 63 }).tcp({ sport: 80, dport: 40000, flags: 'SA' }).build(),
     },
   ]);
 });
@@ -99,6 +99,6 @@ test('a frame whose checksum offload is pending (pseudo-header sum only) is comp
   f[51] = s & 0xff;
   const v = d.fw.process(f, f.length, 0, true);
   assert.equal(v.how, 'nat');
-  const expected = toRs1().ipv4({ src: IP.client, dst: IP.rs1 }).tcp({ sport: 40000, dport: 8080, flags: 'S' }).payload('hi').build();
+  const expected = toRs1().ipv4({ src: IP.client, dst: IP.rs1, ttl: 63 }).tcp({ sport: 40000, dport: 8080, flags: 'S' }).payload('hi').build();
   assert.equal(Buffer.from(v.frame.subarray(0, v.length)).toString('hex'), Buffer.from(expected).toString('hex'));
 });

@@ -8,6 +8,7 @@ import { Forwarder, type ForwarderOptions } from '../../src/core/forward/forward
 import { Neighbours } from '../../src/core/forward/neighbours.js';
 import type { FrameAction, FrameHow } from '../../src/core/forward/verdict.js';
 import { macBytes } from '../../src/wire/bytes.js';
+import { internetChecksum } from '../../src/wire/checksum.js';
 import { PacketBuilder } from '../../src/wire/packet-builder.js';
 
 export const MAC = {
@@ -93,4 +94,25 @@ export function runRows(d: Director, rows: readonly Row[]): void {
 /** The IP packet of a frame (after a 14-byte Ethernet header). */
 export function ipOf(frame: Uint8Array): Uint8Array {
   return frame.subarray(14);
+}
+
+/**
+ * `frame` as a router sends it on: a copy with the IPv4 TTL or IPv6 hop limit one less and the
+ * IPv4 header checksum computed afresh over the whole header (not adjusted, so it checks the
+ * forwarder's incremental update). Nothing else changes. An 802.1Q tag is skipped.
+ */
+export function oneHopLess(frame: Uint8Array): Uint8Array {
+  const o = frame.slice();
+  const l3 = o[12] === 0x81 && o[13] === 0x00 ? 18 : 14;
+  if (o[l3]! >>> 4 === 6) {
+    o[l3 + 7]!--;
+    return o;
+  }
+  o[l3 + 8]!--;
+  o[l3 + 10] = 0;
+  o[l3 + 11] = 0;
+  const c = internetChecksum(o, l3, (o[l3]! & 0x0f) << 2);
+  o[l3 + 10] = c >>> 8;
+  o[l3 + 11] = c & 0xff;
+  return o;
 }

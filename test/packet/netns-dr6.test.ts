@@ -1,10 +1,10 @@
 // LVS-DR over IPv6 on one segment: the engine learns the real servers' MACs by neighbour
-// discovery (its own solicitations, their advertisements), rewrites only the MACs, and the real
-// servers (VIP /128 on lo, which Linux does not advertise on eth0) answer the client directly.
+// discovery (its own solicitations, their advertisements), rewrites only the MACs and the hop
+// limit (one lower: the packet is forwarded, ipvs.md §5), and the real servers (VIP /128 on lo, which Linux does not advertise on eth0) answer the client directly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { capture } from './captured.js';
+import { capture, oneHopLess } from './captured.js';
 import { HTTP_SERVER, privilegedSkipReason, Topology } from './netns.js';
 
 const skip = privilegedSkipReason();
@@ -24,12 +24,24 @@ test('DR over IPv6: neighbours by ND, both real servers in turn, no reply throug
     assert.equal(t.exec(ns['d']!, 'ip -6 neigh show dev eth0 | grep -c lladdr || true').trim(), '0');
     const director = await t.start(ns['d']!, ['node', '--import', 'tsx', DIRECTOR, 'tcp', `[${VIP}]:80`, 'dr', '[2001:db8::11]:80', '[2001:db8::12]:80'], 'ready', log);
     const cap = await capture(t, ns['d']!, 'eth0', log);
+    const caps = { r1: await capture(t, ns['r1']!, 'eth0', log), r2: await capture(t, ns['r2']!, 'eth0', log) };
     const seen: string[] = [];
     for (let i = 0; i < 4; i++) seen.push(t.exec(ns['c']!, `curl -s -g --max-time 5 http://[${VIP}]/`).trim());
     assert.deepEqual(seen, ['rs2', 'rs1', 'rs2', 'rs1']);
     const atD = (await cap.finish()).filter((f) => f.pkttype === 0);
     const toVip = atD.filter((f) => f.dst === VIP && f.dport === 80);
     assert.deepEqual(atD.filter((f) => f.src === VIP), [], 'a reply passed the director');
+    // On the real servers: each packet the director received, from the director's MAC, hop limit − 1, nothing else changed.
+    const fromDirector = new Set(toVip.map((f) => oneHopLess(f.ip)));
+    const macD = t.mac(ns['d']!);
+    for (const name of ['r1', 'r2'] as const) {
+      const got = (await caps[name].finish()).filter((f) => f.pkttype === 0 && f.dst === VIP && f.dport === 80);
+      assert.ok(got.length >= 2 * 5, `${name}: ${got.length} frames`);
+      for (const f of got) {
+        assert.equal(`${f.srcMac} > ${f.dstMac}`, `${macD} > ${t.mac(ns[name]!)}`, `${name}: MACs`);
+        assert.ok(fromDirector.has(f.ip), `${name}: IP packet not one the director received with hop limit − 1: ${f.ip}`);
+      }
+    }
     const out = JSON.parse((await t.stop(director)).trim().split('\n').at(-1)!) as { counters: Record<string, number> };
     assert.equal(out.counters['dr'], toVip.length);
     assert.ok(out.counters['ndSent']! >= 2, `ndSent ${out.counters['ndSent']}`);

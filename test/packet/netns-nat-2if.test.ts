@@ -48,13 +48,15 @@ test('NAT with outside and inside interfaces (seed 003): in by eth0, out by eth1
       assert.ok(got.length >= 2 * 5, `${name}: ${got.length} frames`);
       // One copy of each request: the director's kernel forwarded none of them itself.
       assert.equal(new Set(got.map((f) => f.ip)).size, got.length, `${name}: a request arrived twice`);
-      assert.deepEqual(new Set(got.map((f) => `${f.srcMac} > ${f.dstMac} ${f.src} > ${f.dst}`)), new Set([`${mac.in} > ${mac[name]} 192.168.1.5 > ${name === 'r1' ? '10.0.0.11' : '10.0.0.12'}`]));
+      // The client sends with TTL 64; forwarded, it arrives with 63 (ipvs.md §5).
+      assert.deepEqual(new Set(got.map((f) => `${f.srcMac} > ${f.dstMac} ${f.src} > ${f.dst} ttl ${f.ttl}`)), new Set([`${mac.in} > ${mac[name]} 192.168.1.5 > ${name === 'r1' ? '10.0.0.11' : '10.0.0.12'} ttl 63`]));
       requests += got.length;
     }
     const replies = (await caps.c.finish()).filter((f) => f.pkttype === 0 && f.sport === 80);
     assert.ok(replies.length >= 4 * 4, `replies at the client: ${replies.length}`);
     assert.equal(new Set(replies.map((f) => f.ip)).size, replies.length, 'a reply arrived twice');
-    assert.deepEqual(new Set(replies.map((f) => `${f.srcMac} > ${f.dstMac} ${f.src} > ${f.dst}`)), new Set([`${mac.out} > ${mac.c} ${VIP} > 192.168.1.5`]));
+    // NAT replies are forwarded too: the real servers' TTL 64 arrives as 63.
+    assert.deepEqual(new Set(replies.map((f) => `${f.srcMac} > ${f.dstMac} ${f.src} > ${f.dst} ttl ${f.ttl}`)), new Set([`${mac.out} > ${mac.c} ${VIP} > 192.168.1.5 ttl 63`]));
     const out = JSON.parse((await t.stop(director)).trim().split('\n').at(-1)!) as { counters: Record<string, number>; interfaces: string[] };
     assert.deepEqual(new Set(out.interfaces), new Set(['eth0', 'eth1']));
     assert.equal(out.counters['natIn'], requests);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { capture } from './captured.js';
+import { capture, oneHopLess } from './captured.js';
 import { HTTP_SERVER, privilegedSkipReason, Topology } from './netns.js';
 import { iptablesMissing, pathWithout } from './path-without.js';
 
@@ -22,13 +22,6 @@ const DIRECTOR = fileURLToPath(new URL('./ns-director.ts', import.meta.url));
 const REALSERVER = fileURLToPath(new URL('./ns-realserver.ts', import.meta.url));
 const VIP = '2001:db8::100';
 const RS = { r1: '2001:db8::11', r2: '2001:db8::12' } as const;
-
-/** An IPv6 packet (hex) with its hop limit one lower (no checksum covers it). */
-function decrementedHop(hex: string): string {
-  const b = Buffer.from(hex, 'hex');
-  b[7] = b[7]! - 1;
-  return b.toString('hex');
-}
 
 test('TUN over IPv6: IPv6-in-IPv6 to real servers that decapsulate in user space and answer the client directly', { skip: skip ?? false, timeout: 90_000 }, async () => {
   const t = new Topology('pi6-tun');
@@ -61,7 +54,7 @@ test('TUN over IPv6: IPv6-in-IPv6 to real servers that decapsulate in user space
     const toVip = atD.filter((f) => f.dst === VIP && f.dport === 80);
     assert.ok(toVip.length >= 4 * 5, `frames to the VIP at the director: ${toVip.length}`);
     assert.deepEqual(atD.filter((f) => f.src === VIP), [], 'a reply passed the director');
-    const received = new Set(toVip.map((f) => decrementedHop(f.ip)));
+    const received = new Set(toVip.map((f) => oneHopLess(f.ip)));
     for (const name of ['r1', 'r2'] as const) {
       const got = (await caps[name].finish()).filter((f) => f.pkttype === 0 && f.protocol === 41);
       assert.ok(got.length >= 2 * 5, `${name}: ${got.length} IPv6-in-IPv6 frames`);

@@ -106,12 +106,12 @@ test('a request in by eth0 leaves by eth1 once the ARP reply is learnt; the repl
   assert.deepEqual(rings.sent, []);
   rings.deliver('eth1', [{ frame: arp(2, [MAC.rs1, '10.0.0.11'], [MAC.eth1, '10.0.0.2']) }]);
   rings.deliver('eth0', [{ frame: syn(40001).build() }]);
-  const toRs = (sport: number, vlanTci?: number) => new PacketBuilder().eth({ src: MAC.eth1, dst: MAC.rs1, ...(vlanTci === undefined ? {} : { vlanTci }) }).ipv4({ ...req, dst: '10.0.0.11' }).tcp({ sport, dport: 8080, flags: 'S' }).build();
+  const toRs = (sport: number, vlanTci?: number) => new PacketBuilder().eth({ src: MAC.eth1, dst: MAC.rs1, ...(vlanTci === undefined ? {} : { vlanTci }) }).ipv4({ ...req, dst: '10.0.0.11', ttl: 63 }).tcp({ sport, dport: 8080, flags: 'S' }).build();
   assert.deepEqual(rings.sent, [['eth1', hex(toRs(40001))]]);
   rings.sent.length = 0;
   const synAck = new PacketBuilder().eth({ src: MAC.rs1, dst: MAC.eth1 }).ipv4({ src: '10.0.0.11', dst: '192.168.1.5', id: 2 }).tcp({ sport: 8080, dport: 40001, flags: 'SA' }).build();
   rings.deliver('eth1', [{ frame: synAck }]);
-  const back = new PacketBuilder().eth({ src: MAC.eth0, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', id: 2 }).tcp({ sport: 80, dport: 40001, flags: 'SA' }).build();
+  const back = new PacketBuilder().eth({ src: MAC.eth0, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', id: 2, ttl: 63 }).tcp({ sport: 80, dport: 40001, flags: 'SA' }).build();
   assert.deepEqual(rings.sent, [['eth0', hex(back)]]);
   rings.sent.length = 0;
   // VLAN 7 on eth0 (the ring reports the tag in the descriptor): the tag means nothing on eth1, so the frame leaves eth1 untagged.
@@ -155,9 +155,10 @@ test('VLANs: tagged frames a ring on the VLAN device carries are left to it; ano
   const dp = new PacketDataplane(lab.ipvs, lab.engine, new FakeClock(), silentLogger, { addon: rings, run: vlanHost() });
   await dp.sync();
   assert.deepEqual(rings.opened, ['eth0', 'eth0.10']);
-  const syn = (vip: string, sport: number, vlanTci?: number) => new PacketBuilder().eth({ src: MAC.client, dst: '02:00:00:00:0d:00', ...(vlanTci === undefined ? {} : { vlanTci }) }).ipv4({ src: '192.168.1.5', dst: vip }).tcp({ sport, dport: 80, flags: 'S' }).build();
+  const syn = (vip: string, sport: number, vlanTci?: number, ttl = 64) => new PacketBuilder().eth({ src: MAC.client, dst: '02:00:00:00:0d:00', ...(vlanTci === undefined ? {} : { vlanTci }) }).ipv4({ src: '192.168.1.5', dst: vip, ttl }).tcp({ sport, dport: 80, flags: 'S' }).build();
   const dr = (vip: string, sport: number, vlanTci?: number) => {
-    const f = syn(vip, sport, vlanTci);
+    // Forwarded: one hop less (ipvs.md §5).
+    const f = syn(vip, sport, vlanTci, 63);
     f.set(Buffer.from(MAC.rs1.replace(/:/g, ''), 'hex'), 0);
     f.set(Buffer.from('02000000' + '0d00', 'hex'), 6);
     return hex(f);
@@ -208,9 +209,9 @@ test('IPv6 real servers: a neighbour solicitation from the link-local address at
   rings.sent.length = 0;
   const target = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11];
   const na = new PacketBuilder().eth({ src: MAC.rs1, dst: MAC.eth0 }).ipv6({ src: '2001:db8::11', dst: 'fe80::d00', hopLimit: 255 }).icmp6({ type: 136, code: 0, rest: 0x60000000 }).payload(Uint8Array.from([...target, 2, 1, ...macBytes(MAC.rs1)])).build();
-  const syn = () => new PacketBuilder().eth({ src: MAC.client, dst: MAC.eth0 }).ipv6({ src: '2001:db8::5', dst: '2001:db8::100' }).tcp({ sport: 4000, dport: 80, flags: 'S' }).build();
+  const syn = (hopLimit = 64) => new PacketBuilder().eth({ src: MAC.client, dst: MAC.eth0 }).ipv6({ src: '2001:db8::5', dst: '2001:db8::100', hopLimit }).tcp({ sport: 4000, dport: 80, flags: 'S' }).build();
   rings.deliver('eth0', [{ frame: na }, { frame: syn() }]);
-  const out = syn();
+  const out = syn(63);
   out.set(macBytes(MAC.rs1), 0);
   out.set(macBytes(MAC.eth0), 6);
   assert.deepEqual(rings.sent, [['eth0', hex(out)]]);

@@ -100,7 +100,7 @@ const payload = Uint8Array.from({ length: 5000 }, (_, i) => (i * 13) & 0xff);
 const fromClient = (tcp: TcpSpec, body: Uint8Array, id: number): Uint8Array =>
   new PacketBuilder().eth({ src: MAC.client, dst: MAC.eth0 }).ipv4({ src: '192.168.1.5', dst: '192.168.1.100', id, df: true }).tcp(tcp).payload(body).build();
 const toRs = (tcp: TcpSpec, body: Uint8Array, id: number): string =>
-  hex(new PacketBuilder().eth({ src: MAC.eth1, dst: MAC.rs1 }).ipv4({ src: '192.168.1.5', dst: '10.0.0.11', id, df: true }).tcp(tcp).payload(body).build());
+  hex(new PacketBuilder().eth({ src: MAC.eth1, dst: MAC.rs1 }).ipv4({ src: '192.168.1.5', dst: '10.0.0.11', id, df: true, ttl: 63 }).tcp(tcp).payload(body).build());
 
 test('rings are opened with slots for a whole 64 KB aggregate', async () => {
   const { rings, dp } = await director();
@@ -188,7 +188,7 @@ test('virtio_net_hdr: NAT aggregates leave whole both ways, checksum partial, wi
   const rs = { ...tcp, dport: 8080 };
   assert.deepEqual(rings.sent, [
     ['eth1', withTcpSum(toRs({ ...rs, flags: 'PA' }, payload, 2), 'df66')],
-    ['eth0', withTcpSum(hex(new PacketBuilder().eth({ src: MAC.eth0, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', id: 9, df: true }).tcp({ sport: 80, dport: 40000, seq: 7000, ack: 6000, flags: 'A', options: TS }).payload(payload.subarray(0, 4000)).build()), '9380')],
+    ['eth0', withTcpSum(hex(new PacketBuilder().eth({ src: MAC.eth0, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', id: 9, df: true, ttl: 63 }).tcp({ sport: 80, dport: 40000, seq: 7000, ack: 6000, flags: 'A', options: TS }).payload(payload.subarray(0, 4000)).build()), '9380')],
   ]);
   // flags 01 (NEEDS_CSUM), type 01 (TCPV4) / 81 (+ECN), hdr_len 66, gso_size, csum_start 34, csum_offset 16 (little-endian).
   assert.deepEqual(rings.headers, ['01014200a80522001000', '01814200e80322001000']);
@@ -231,7 +231,7 @@ test('virtio_net_hdr: frames around an aggregate keep their order; TUN cuts it a
   rings.sent.length = 0;
   rings.deliverBatch('eth1', [{ frame: fromRs({ ...reply, flags: 'PA' }, payload, 9), vnet: gso(VNET.GSO_TCPV4, 3000) }]);
   const toClient = (seq: number, flags: string, body: Uint8Array, id: number): string =>
-    hex(new PacketBuilder().eth({ src: MAC.eth0, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', id, df: true }).tcp({ ...reply, sport: 80, seq, flags }).payload(body).build());
+    hex(new PacketBuilder().eth({ src: MAC.eth0, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', id, df: true, ttl: 63 }).tcp({ ...reply, sport: 80, seq, flags }).payload(body).build());
   assert.deepEqual(rings.sent, [
     ['eth0', toClient(7000, 'A', payload.subarray(0, 1428), 9)],
     ['eth0', toClient(8428, 'A', payload.subarray(1428, 2856), 10)],
@@ -272,4 +272,26 @@ test('segments keep room for the largest tunnel header: 20 bytes for IPv4 TUN re
   assert.equal(cutAt(), 1500 - 20 - 52);
   lab.dest(lab.service('tcp [2001:db8::100]:80'), '[2001:db8::11]:80', { fwd: 'tun' });
   assert.equal(cutAt(), 1500 - 40 - 52);
+});
+
+test('virtio_net_hdr: an aggregate whose TTL is spent dies whole — one Time Exceeded back out of eth0, for NAT and for TUN', async () => {
+  const { rings, dp } = await director(true, true);
+  const tcp = { sport: 40000, dport: 80, seq: 1000, ack: 1, options: TS } as const;
+  const at = (dport: number, ttl: number, flags: 'S' | 'PA', body: Uint8Array, id: number): Uint8Array =>
+    new PacketBuilder().eth({ src: MAC.client, dst: MAC.eth0 }).ipv4({ src: '192.168.1.5', dst: '192.168.1.100', id, df: true, ttl }).tcp({ ...tcp, dport, ...(flags === 'S' ? { seq: 999, ack: 0 } : {}), flags }).payload(body).build();
+  rings.deliver('eth0', at(80, 64, 'S', new Uint8Array(0), 1));
+  rings.deliver('eth0', at(443, 64, 'S', new Uint8Array(0), 2));
+  rings.sent.length = 0;
+  rings.headers.length = 0;
+  const nat = at(80, 1, 'PA', payload, 3);
+  const tun = at(443, 1, 'PA', payload, 4);
+  rings.deliverBatch('eth0', [{ frame: nat, vnet: gso(VNET.GSO_TCPV4, 1448) }, { frame: tun, vnet: gso(VNET.GSO_TCPV4, 1448) }]);
+  // From the VIP, quoting the first 548 bytes of the aggregate as it arrived (TTL 1).
+  const exceeded = (f: Uint8Array): string =>
+    hex(new PacketBuilder().eth({ src: MAC.eth0, dst: MAC.client }).ipv4({ src: '192.168.1.100', dst: '192.168.1.5', tos: 0xc0, ttl: 64 }).icmp({ type: 11, code: 0 }).payload(f.subarray(14, 14 + 548)).build());
+  assert.deepEqual(rings.sent, [['eth0', exceeded(nat)], ['eth0', exceeded(tun)]]);
+  assert.deepEqual(rings.headers, ['', '']);
+  const c = dp.counters();
+  assert.deepEqual([c['gsoWhole'], c['gsoFrames'], c['icmpSent'], c['drop:ttl-exceeded'], c['natIn'], c['tun']], [0, 0, 2, 2, 1, 1]);
+  await dp.close(0);
 });

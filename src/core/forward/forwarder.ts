@@ -1,9 +1,12 @@
 /**
  * The packet engine's decision on one frame (ipvs.md §3, §5, §9): read the headers, ask the
  * connection engine (scheduling, persistence, connection table, counters), then do what the
- * forwarding method says to the frame — DR rewrites only the MACs, NAT rewrites the destination
- * on the way in and the source on the way back, TUN wraps the packet in IP-in-IP. ICMP errors
- * that belong to a connection follow it; everything else passes to the host untouched.
+ * forwarding method says to the frame — DR rewrites the MACs, NAT rewrites the destination
+ * on the way in and the source on the way back, TUN wraps the packet in IP-in-IP; each takes one
+ * hop off the packet (hop-limit.ts). ICMP errors that belong to a connection follow it
+ * (icmp-follow.ts), later fragments follow their first one (fragment-follow.ts), NAT replies
+ * leave by nat-reply.ts, and sending is Egress's (egress.ts); everything else passes to the host
+ * untouched.
  */
 import { textToWords, wordsToText } from '../conn/addr-words.js';
 import type { ConnEngine } from '../conn/engine.js';
@@ -12,17 +15,20 @@ import { PacketMeta, type Verdict } from '../conn/packet.js';
 import { ETHERTYPE } from '../../wire/ethernet.js';
 import { ICMP6_CODE, ICMP6_TYPE, ICMP_CODE, ICMP_TYPE } from '../../wire/icmp.js';
 import { IP_PROTO } from '../../wire/ipv4.js';
-import { FRAGMENT_TTL_MS, FragmentMemory, type FragmentDecision } from './fragments.js';
-import { FrameView } from './frame-view.js';
-import { writeIcmpError } from './icmp-error.js';
+import { Egress } from './egress.js';
+import { FragmentFollower } from './fragment-follow.js';
 import { followIcmpError } from './icmp-follow.js';
-import { Link, type LinkOptions } from './links.js';
+import { forwardHop, hopsLeft } from './hop-limit.js';
+import type { LinkOptions } from './links.js';
 import type { Neighbours } from './neighbours.js';
-import { natDestination, natSource, rewriteEndpoint, setMacs } from './rewrite.js';
-import { completeChecksum, countBytes, readWords } from './frame-util.js';
-import { decrementHop, encapsulate, encapsulate6, innerDontFragment, IP6_TUNNEL_HEADER, IPIP_HEADER } from './tunnel.js';
-import { Hop, type RouteTable } from './routes.js';
-import { FrameVerdict, newForwardCounters, type ForwardCounters, type FrameHow } from './verdict.js';
+import { expiredNatReply, sendNatReply } from './nat-reply.js';
+import { natDestination, rewriteEndpoint } from './rewrite.js';
+import { completeChecksum, readWords } from './frame-util.js';
+import { Tunneller } from './tunnel-send.js';
+import type { RouteTable } from './routes.js';
+import type { FrameVerdict } from './verdict.js';
+
+export type { UnresolvedNeighbour } from './egress.js';
 
 export interface ForwarderOptions {
   /**
@@ -32,10 +38,14 @@ export interface ForwarderOptions {
   readonly mac: Uint8Array;
   /**
    * The director's own IPv4 address on the interface: the source of tunnel (IP-in-IP) packets
-   * (TUN is refused without one) and of ICMP errors about packets not sent to a local address.
+   * (TUN is refused without one) and of ICMP errors about packets not sent to a local address
+   * (a NAT reply whose TTL is spent, a stray reply of a real server).
    */
   readonly address?: string;
-  /** The director's own global IPv6 address on the interface: the source of IPv6 tunnel packets. */
+  /**
+   * The director's own global IPv6 address on the interface: the source of IPv6 tunnel packets
+   * and of ICMPv6 errors about packets not sent to a local address.
+   */
   readonly address6?: string;
   /** Link MTU (bytes of IP packet), 1500 by default. */
   readonly mtu?: number;
@@ -53,32 +63,11 @@ export interface ForwarderOptions {
   readonly marks?: MarkTable;
 }
 
-/** A next hop with no known MAC, for the adapter to resolve (ARP / neighbour discovery). */
-export interface UnresolvedNeighbour {
-  readonly link: number;
-  readonly family: 4 | 6;
-  readonly addr: string;
-}
-
-/** At most this many unresolved next hops are remembered between two drains. */
-const UNRESOLVED_MAX = 256;
-const NONE_UNRESOLVED: readonly UnresolvedNeighbour[] = [];
-
-export class Forwarder {
-  readonly counters: ForwardCounters = newForwardCounters();
-  private readonly linkList: Link[];
-  readonly routes: RouteTable | null;
+export class Forwarder extends Egress {
   readonly marks: MarkTable | null;
-  readonly view = new FrameView();
   readonly meta = new PacketMeta();
-  readonly scratch: Uint8Array;
-  private readonly verdict = new FrameVerdict();
-  private readonly fragments = new FragmentMemory();
-  private readonly hop = new Hop();
-  /** The link the current frame came in on (ICMP errors go back out of it). */
-  private inLink: Link;
-  private readonly unresolved = new Map<string, UnresolvedNeighbour>();
-  private ipId = 0;
+  private readonly fragments: FragmentFollower;
+  private readonly tunneller = new Tunneller();
   private readonly vip4 = new Set<number>();
   private readonly vip6 = new Set<string>();
   private vipCount = -1;
@@ -95,42 +84,9 @@ export class Forwarder {
     opts: ForwarderOptions,
   ) {
     const links = opts.links ?? [{ mac: opts.mac, ...(opts.mtu === undefined ? {} : { mtu: opts.mtu }), ...(opts.address === undefined ? {} : { address: opts.address }), ...(opts.address6 === undefined ? {} : { address6: opts.address6 }), ...(opts.neighbours ? { neighbours: opts.neighbours } : {}) }];
-    if (links.length === 0) throw new Error('a forwarder needs at least one link');
-    this.linkList = links.map((l, i) => new Link(i, l));
-    this.inLink = this.linkList[0]!;
-    this.routes = opts.routes ?? null;
+    super(links, opts.routes ?? null, opts.scratchBytes ?? 65536 + 64);
     this.marks = opts.marks ?? null;
-    this.scratch = new Uint8Array(opts.scratchBytes ?? 65536 + 64);
-  }
-
-  get links(): readonly Link[] {
-    return this.linkList;
-  }
-
-  /** Add a link (an interface found after start); returns it with its index. */
-  addLink(opts: LinkOptions): Link {
-    const l = new Link(this.linkList.length, opts);
-    this.linkList.push(l);
-    return l;
-  }
-
-  /** Link 0's MAC, MTU and neighbours (the one link of a one-interface director). */
-  get mac(): Uint8Array {
-    return this.linkList[0]!.mac;
-  }
-  get mtu(): number {
-    return this.linkList[0]!.mtu;
-  }
-  get neighbours(): Neighbours {
-    return this.linkList[0]!.neighbours;
-  }
-
-  /** The next hops that had no MAC since the last call (each once), for the adapter to resolve. */
-  drainUnresolved(): readonly UnresolvedNeighbour[] {
-    if (this.unresolved.size === 0) return NONE_UNRESOLVED;
-    const out = [...this.unresolved.values()];
-    this.unresolved.clear();
-    return out;
+    this.fragments = new FragmentFollower(this, engine, (fwd, family, daddr, dport, withPort) => this.forward(fwd, family, daddr, dport, withPort));
   }
 
   /**
@@ -140,9 +96,7 @@ export class Forwarder {
    * `inLink`: the index of the link the frame arrived on.
    */
   process(buf: Uint8Array, length: number, now: number, checksumPartial = false, inLink = 0): FrameVerdict {
-    const v = this.verdict.reset();
-    this.inLink = this.linkList[inLink] ?? this.linkList[0]!;
-    v.link = this.inLink.index;
+    const v = this.begin(inLink);
     this.counters.rxFrames++;
     this.counters.rxBytes += length;
     const f = this.view;
@@ -155,7 +109,7 @@ export class Forwarder {
       return this.pass();
     }
     if (f.protocol !== IP_PROTO.TCP && f.protocol !== IP_PROTO.UDP && f.protocol !== IP_PROTO.SCTP) return this.pass();
-    if (f.l4 < 0) return this.followFragment(now);
+    if (f.l4 < 0) return this.fragments.follow(now);
     if (!f.hasPorts()) return this.pass();
     const m = this.fillMeta();
     if (this.marks !== null && this.marks.size > 0) m.fwmark = this.marks.classify(m);
@@ -166,6 +120,8 @@ export class Forwarder {
       m.direction = 'in';
       cv = this.engine.process(m, now);
     } else {
+      const expired = expiredNatReply(this, this.engine, m);
+      if (expired) return expired;
       m.direction = 'out';
       cv = this.engine.process(m, now);
       if (cv.kind === 'pass') {
@@ -234,13 +190,11 @@ export class Forwarder {
       }
       case 'reply': {
         if (cv.family !== f.family) return this.drop('nat-family-mismatch');
-        natSource(f, cv.saddr, cv.sport);
-        this.remember('reply', cv, cv.saddr, now);
-        this.counters.natOut++;
-        return this.toNeighbour(f.buf, f.length, f.family, this.meta.daddr, 'nat-reply');
+        this.fragments.remember('reply', cv, cv.saddr, now);
+        return sendNatReply(this, cv.saddr, cv.sport);
       }
       case 'forward':
-        this.remember('forward', cv, cv.daddr, now);
+        this.fragments.remember('forward', cv, cv.daddr, now);
         return this.forward(cv.fwd, cv.family, cv.daddr, cv.dport, true);
     }
   }
@@ -249,17 +203,34 @@ export class Forwarder {
   private forward(fwd: string, family: 4 | 6, daddr: Uint32Array, dport: number, withPort: boolean): FrameVerdict {
     const f = this.view;
     switch (fwd) {
-      case 'dr':
+      case 'dr': {
+        // As __ip_vs_get_out_rt: the route first, then the hop (a packet with no route is not answered).
+        const out = this.route(family, daddr);
+        if (!out) return this.drop('no-route');
+        const expired = forwardHop(this);
+        if (expired) return expired;
         this.counters.dr++;
-        return this.toNeighbour(f.buf, f.length, family, daddr, 'dr');
-      case 'nat':
+        return this.toHop(out, f.buf, f.length, family, 'dr');
+      }
+      case 'nat': {
         if (family !== f.family) return this.drop('nat-family-mismatch');
+        const out = this.route(family, daddr);
+        if (!out) return this.drop('no-route');
+        // The hop is taken before the rewrite (the kernel mangles after the route lookup): an
+        // error quotes the packet as the client sent it.
+        const expired = forwardHop(this);
+        if (expired) return expired;
         if (withPort) natDestination(f, daddr, dport);
         else rewriteEndpoint(f.buf, f.family, f.dstAt, daddr, -1, 0, f.family === 4 ? f.l3 + 10 : -1, -1, false);
         this.counters.natIn++;
-        return this.toNeighbour(f.buf, f.length, family, daddr, 'nat');
+        return this.toHop(out, f.buf, f.length, family, 'nat');
+      }
       case 'tun':
-        return this.aggregate ? this.toSegment(family, daddr) : this.tunnelCurrent(family, daddr);
+        if (!this.aggregate) return this.tunnelCurrent(family, daddr);
+        // An aggregate dies whole (one Time Exceeded, as for IPVS's one GSO skb); otherwise each
+        // segment takes its hop when it is tunnelled.
+        if (hopsLeft(f) <= 1) return forwardHop(this)!;
+        return this.toSegment(family, daddr);
       default:
         // bypass and local: the host stack routes or receives the packet itself.
         return this.pass();
@@ -268,38 +239,7 @@ export class Forwarder {
 
   /** Encapsulate the current frame's IP packet to `daddr` (or answer why it cannot go). */
   tunnelCurrent(family: 4 | 6, daddr: Uint32Array): FrameVerdict {
-    const f = this.view;
-    const out = this.route(family, daddr);
-    if (!out) return this.drop('no-route');
-    // The outer source is the director's address of the real server's family on the link the tunnel leaves by.
-    const src = family === 4 ? out.addressBytes : out.address6Bytes;
-    if (src === null) return this.drop('tun-unsupported');
-    // An ICMP error being relayed (it follows its connection) never gets an error back.
-    const relayed = f.protocol === IP_PROTO.ICMP || f.protocol === IP_PROTO.ICMPV6;
-    // As IPVS, the hop count goes down before the size check: an error quotes the decremented packet.
-    if (!decrementHop(f)) {
-      if (relayed) return this.drop('ttl-exceeded');
-      return f.family === 4 ? this.sendIcmp(ICMP_TYPE.TIME_EXCEEDED, 0, 0) : this.sendIcmp(ICMP6_TYPE.TIME_EXCEEDED, 0, 0);
-    }
-    const room = out.mtu - (family === 4 ? IPIP_HEADER : IP6_TUNNEL_HEADER);
-    if (f.ipLength > room) {
-      // Nor does a later IPv6 fragment (IPVS answers the first one only).
-      // COMPAT(ipvsadm): IPVS fragments the outer packet when the inner one allows it (and sends
-      // a relayed ICMPv4 error anyway); the packet engine does not fragment yet and drops it with
-      // a counted reason.
-      if (relayed || (f.family === 6 && f.l4 < 0) || (f.family === 4 && !innerDontFragment(f))) return this.drop('tun-needs-fragmentation');
-      return f.family === 6 ? this.sendIcmp(ICMP6_TYPE.PACKET_TOO_BIG, 0, room) : this.sendIcmp(ICMP_TYPE.DEST_UNREACH, ICMP_CODE.FRAG_NEEDED, room);
-    }
-    let n: number;
-    if (family === 4) {
-      this.ipId = (this.ipId + 1) & 0xffff;
-      n = encapsulate(this.scratch, f, { src: out.address!, dst: daddr[0]! >>> 0, id: this.ipId });
-    } else {
-      n = encapsulate6(this.scratch, f, src, daddr);
-    }
-    if (n === 0) return this.drop('too-big');
-    this.counters.tun++;
-    return this.toHop(out, this.scratch, n, family, 'tun');
+    return this.tunneller.send(this, family, daddr);
   }
 
   /** An aggregate decided for TUN: the caller segments it (the decision is made and counted once). */
@@ -317,111 +257,10 @@ export class Forwarder {
    * its `tunnelTo`). The connection decision was the aggregate's; only the encapsulation is done.
    */
   tunnelSegment(buf: Uint8Array, length: number, family: 4 | 6, daddr: Uint32Array, inLink = 0): FrameVerdict {
-    const v = this.verdict.reset();
-    this.inLink = this.linkList[inLink] ?? this.linkList[0]!;
-    v.link = this.inLink.index;
+    this.begin(inLink);
     const bad = this.view.parse(buf, length);
     if (bad) return this.drop(bad);
     return this.tunnelCurrent(family, daddr);
-  }
-
-  /** Set the MACs of `frame` for the next hop to `addr` and transmit it on the link that reaches it. */
-  toNeighbour(frame: Uint8Array, length: number, family: 4 | 6, addr: ArrayLike<number>, how: FrameHow): FrameVerdict {
-    const out = this.route(family, addr);
-    if (!out) return this.drop('no-route');
-    return this.toHop(out, frame, length, family, how);
-  }
-
-  /**
-   * The link that reaches `addr`, with the next hop in `this.hop`; null when no route matches.
-   * Without a route table: link 0 and the address itself.
-   */
-  private route(family: 4 | 6, addr: ArrayLike<number>): Link | null {
-    const h = this.hop;
-    if (this.routes === null) {
-      h.link = 0;
-      for (let i = 0; i < 4; i++) h.nextHop[i] = addr[i]! >>> 0;
-      return this.linkList[0]!;
-    }
-    if (!this.routes.lookup(family, addr, h)) return null;
-    return this.linkList[h.link] ?? null;
-  }
-
-  /** Send to the next hop found by {@link route} on `out`. */
-  private toHop(out: Link, frame: Uint8Array, length: number, family: 4 | 6, how: FrameHow): FrameVerdict {
-    const mac = out.neighbours.lookup(family, this.hop.nextHop);
-    if (!mac) {
-      this.noteUnresolved(out.index, family);
-      return this.drop('no-neighbour');
-    }
-    setMacs(frame, mac, out.mac);
-    this.verdict.link = out.index;
-    return this.transmit(frame, length, how);
-  }
-
-  private noteUnresolved(link: number, family: 4 | 6): void {
-    if (this.unresolved.size >= UNRESOLVED_MAX) return;
-    const addr = wordsToText(family, this.hop.nextHop);
-    const key = `${link} ${addr}`;
-    if (!this.unresolved.has(key)) this.unresolved.set(key, { link, family, addr });
-  }
-
-  transmit(frame: Uint8Array, length: number, how: FrameHow): FrameVerdict {
-    const v = this.verdict;
-    v.action = 'transmit';
-    v.how = how;
-    v.frame = frame;
-    v.length = length;
-    this.counters.txFrames++;
-    this.counters.txBytes += length;
-    return v;
-  }
-
-  /** Answer the sender of the current frame with an ICMP(v6) error. */
-  private sendIcmp(type: number, code: number, rest: number, from: Uint8Array | null = null): FrameVerdict {
-    // Back to the sender through the MAC and link it came from.
-    const n = writeIcmpError(this.scratch, this.view, this.inLink.mac, type, code, rest, from);
-    if (n === 0) return this.drop('too-big');
-    this.counters.icmpSent++;
-    this.verdict.link = this.inLink.index;
-    return this.transmit(this.scratch, n, 'icmp-error');
-  }
-
-  pass(): FrameVerdict {
-    this.counters.passed++;
-    return this.verdict;
-  }
-
-  drop(reason: string): FrameVerdict {
-    const v = this.verdict;
-    v.action = 'drop';
-    v.reason = reason;
-    this.counters.dropped++;
-    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
-    return v;
-  }
-
-  private remember(kind: 'forward' | 'reply', cv: Verdict, addr: Uint32Array, now: number): void {
-    if (!this.view.firstFragment) return;
-    const d: FragmentDecision = { kind, fwd: cv.fwd, addr: Uint32Array.from(addr), family: cv.family, dest: cv.dest, expires: now + FRAGMENT_TTL_MS };
-    this.fragments.remember(this.view, d);
-  }
-
-  /** A later fragment: do what was done to the first one. */
-  private followFragment(now: number): FrameVerdict {
-    const f = this.view;
-    const d = this.fragments.recall(f, now);
-    if (!d) {
-      this.counters.fragmentsUnmatched++;
-      return this.pass();
-    }
-    this.counters.fragmentsFollowed++;
-    countBytes(this.engine, d.dest, d.kind, f.ipLength);
-    if (d.kind === 'forward') return this.forward(d.fwd, d.family, d.addr, 0, false);
-    rewriteEndpoint(f.buf, f.family, f.srcAt, d.addr, -1, 0, f.family === 4 ? f.l3 + 10 : -1, -1, false);
-    this.counters.natOut++;
-    readWords(f.buf, f.dstAt, f.family, this.meta.daddr);
-    return this.toNeighbour(f.buf, f.length, f.family, this.meta.daddr, 'nat-reply');
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * ICMP errors the director sends itself: port unreachable when no real server can take a new
  * connection (§9.4), fragmentation needed / packet too big when a tunnelled packet would exceed
- * the MTU. Written into a scratch buffer, addressed back to the sender through the MAC it came
- * from, from the address it was sent to (the VIP), as icmp_send picks a local source.
+ * the MTU, time exceeded when a forwarded packet's TTL / hop limit is spent. Written into a
+ * scratch buffer, addressed back to the sender through the MAC it came from, from the address it
+ * was sent to (the VIP), as icmp_send picks a local source, or from the director's own address.
  */
 import { internetChecksum } from '../../wire/checksum.js';
 import { IP_PROTO } from '../../wire/ipv4.js';
@@ -19,8 +20,8 @@ const ICMP_TTL = 64;
 
 /**
  * Write the error about the frame in `f` into `out`; `ownMac` is the director's MAC; `from` the
- * source address (null: the address the packet was sent to). Returns the frame length, or 0 when
- * `out` is too small.
+ * source address, 4 or 16 bytes as the family (null: the address the packet was sent to).
+ * Returns the frame length, or 0 when `out` is too small.
  */
 export function writeIcmpError(out: Uint8Array, f: FrameView, ownMac: Uint8Array, type: number, code: number, rest: number, from: Uint8Array | null = null): number {
   const b = f.buf;
@@ -28,7 +29,7 @@ export function writeIcmpError(out: Uint8Array, f: FrameView, ownMac: Uint8Array
   out.set(b.subarray(6, 12), 0);
   out.set(ownMac, 6);
   out.set(b.subarray(12, eth), 12);
-  return f.family === 4 ? write4(out, f, eth, type, code, rest, from) : write6(out, f, eth, type, code, rest);
+  return f.family === 4 ? write4(out, f, eth, type, code, rest, from) : write6(out, f, eth, type, code, rest, from);
 }
 
 function write4(out: Uint8Array, f: FrameView, o: number, type: number, code: number, rest: number, from: Uint8Array | null): number {
@@ -59,7 +60,7 @@ function write4(out: Uint8Array, f: FrameView, o: number, type: number, code: nu
   return o + total;
 }
 
-function write6(out: Uint8Array, f: FrameView, o: number, type: number, code: number, rest: number): number {
+function write6(out: Uint8Array, f: FrameView, o: number, type: number, code: number, rest: number, from: Uint8Array | null): number {
   const b = f.buf;
   const quoted = Math.min(f.ipLength, ICMP6_MAX - 48);
   const payload = 8 + quoted;
@@ -70,7 +71,7 @@ function write6(out: Uint8Array, f: FrameView, o: number, type: number, code: nu
   out[o + 5] = payload & 0xff;
   out[o + 6] = IP_PROTO.ICMPV6;
   out[o + 7] = ICMP_TTL;
-  out.set(b.subarray(f.dstAt, f.dstAt + 16), o + 8);
+  out.set(from ?? b.subarray(f.dstAt, f.dstAt + 16), o + 8);
   out.set(b.subarray(f.srcAt, f.srcAt + 16), o + 24);
   const i = o + 40;
   writeIcmpHead(out, i, type, code, rest);

@@ -18,6 +18,7 @@ import { DADDR, VADDR } from '../conn/conn-table.js';
 import { FWD_CODE, CONN_F, fwdOfFlags } from '../conn/flags.js';
 import type { Forwarder } from './forwarder.js';
 import { readWords } from './frame-util.js';
+import { forwardHop } from './hop-limit.js';
 import { rewriteEndpoint } from './rewrite.js';
 
 const up: Ipv6Upper = { protocol: 0, offset: 0, fragmentOffset: -1, moreFragments: false, fragmentId: 0 };
@@ -85,25 +86,25 @@ export function followIcmpError(fw: Forwarder, now: number): boolean {
     const fwd = fwdOfFlags(t.flags(inCp));
     const daf = t.daf(inCp);
     t.copyAddr(inCp, DADDR, addr);
-    if (fwd === 'nat' && daf === f.family) {
-      rewriteEndpoint(b, f.family, f.dstAt, addr, -1, 0, ipCsum, -1, false);
-      rewriteEndpoint(b, f.family, q.srcAt, addr, q.ports, t.dport(inCp), qCsum, -1, false);
-      fixIcmpChecksum(b, f.family, f.l3, f.l4, f.l3End);
-      fw.toNeighbour(b, f.length, daf, addr, 'icmp-follow');
-      return true;
-    }
-    if (fwd === 'dr') {
-      fw.toNeighbour(b, f.length, daf, addr, 'icmp-follow');
-      return true;
-    }
     if (fwd === 'tun') {
       fw.tunnelCurrent(daf, addr);
       return true;
     }
-    return false;
+    if (fwd !== 'dr' && (fwd !== 'nat' || daf !== f.family)) return false;
+    // Sent on like the connection's packets: one hop less (a spent error dies silently).
+    if (forwardHop(fw)) return true;
+    if (fwd === 'nat') {
+      rewriteEndpoint(b, f.family, f.dstAt, addr, -1, 0, ipCsum, -1, false);
+      rewriteEndpoint(b, f.family, q.srcAt, addr, q.ports, t.dport(inCp), qCsum, -1, false);
+      fixIcmpChecksum(b, f.family, f.l3, f.l4, f.l3End);
+    }
+    fw.toNeighbour(b, f.length, daf, addr, 'icmp-follow');
+    return true;
   }
   const outCp = t.lookupOut(f.family, q.protocol, qdst, qd, qsrc, qs);
   if (outCp < 0 || (t.flags(outCp) & CONN_F.FWD_MASK) !== FWD_CODE.nat) return false;
+  // Forwarded by the host before IPVS sees it: a spent error dies there, uncounted.
+  if (forwardHop(fw)) return true;
   const dest = conns.destOf(outCp);
   if (dest && dest.available) {
     dest.stats.countOut(f.ipLength);

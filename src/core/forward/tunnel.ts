@@ -2,7 +2,7 @@
  * LVS-TUN: the IP packet of a frame wrapped in an outer IP header to the real server, as
  * ip_vs_tunnel_xmit / ip_vs_tunnel_xmit_v6 build it. The outer family is the real server's:
  * IPv4 (protocol 4 for an IPv4 packet, 41 for IPv6) or IPv6 (next header 4 or 41, flow label 0).
- * Before encapsulation the inner TTL / hop limit is decremented (decrement_ttl: the packet is
+ * Before encapsulation the inner TTL / hop limit is decremented (hop-limit.ts: the packet is
  * forwarded); the outer TTL / hop limit is the decremented inner one, the outer DSCP the inner
  * one with ECN encapsulated (a CE inner packet gives ECT(0) outside), the outer IPv4 DF copied
  * from an IPv4 inner packet (0 for an IPv6 one), a fresh IP ID. The inner packet is otherwise
@@ -27,28 +27,6 @@ export interface TunnelEnds {
 /** Does the inner IPv4 packet forbid fragmentation? (An IPv6 one is never fragmented on the path.) */
 export function innerDontFragment(f: FrameView): boolean {
   return f.family === 6 || (f.buf[f.l3 + 6]! & 0x40) !== 0;
-}
-
-/**
- * Decrement the inner TTL (with the IPv4 header checksum, as ip_decrease_ttl) or hop limit.
- * Returns false, leaving the packet alone, when it would reach 0 (the sender gets "time exceeded").
- */
-export function decrementHop(f: FrameView): boolean {
-  const b = f.buf;
-  const o = f.l3;
-  if (f.family === 6) {
-    if (b[o + 7]! <= 1) return false;
-    b[o + 7]!--;
-    return true;
-  }
-  if (b[o + 8]! <= 1) return false;
-  b[o + 8]!--;
-  // The TTL is the high byte of its 16-bit word: the sum drops by 0x0100, the checksum rises by it.
-  let c = ((b[o + 10]! << 8) | b[o + 11]!) + 0x0100;
-  c = (c + (c >= 0xffff ? 1 : 0)) & 0xffff;
-  b[o + 10] = c >>> 8;
-  b[o + 11] = c & 0xff;
-  return true;
 }
 
 /** The inner packet's DS field (TOS / traffic class) and its TTL / hop limit. */

@@ -27,7 +27,11 @@ export const FORWARD_DROP_REASONS = [
   'tun-unsupported',
   /** TUN: a packet too big for the MTU once encapsulated that gets no ICMP error (no DF, a relayed ICMP error, a later IPv6 fragment). */
   'tun-needs-fragmentation',
-  /** An ICMP error relayed through a tunnel whose TTL / hop limit runs out (no error about an error). */
+  /**
+   * A forwarded packet (any method, NAT replies too) whose TTL / hop limit runs out. Counted here
+   * also when the verdict is the Time Exceeded error sent back instead (the packet itself died);
+   * the verdict is a drop only when no error is due (an ICMP error, a later IPv4 fragment).
+   */
   'ttl-exceeded',
   /** The scratch buffer cannot hold the frame to send. */
   'too-big',
@@ -74,7 +78,7 @@ export interface ForwardCounters {
   icmpFollowed: number;
   fragmentsFollowed: number;
   fragmentsUnmatched: number;
-  /** Dropped frames per reason (every reason present, from 0). */
+  /** Dropped packets per reason (every reason present, from 0); `ttl-exceeded` includes those answered by an ICMP error. */
   readonly drops: Record<string, number>;
 }
 
