@@ -122,7 +122,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const seconds = Number(process.argv[2] ?? 1);
   console.log(`packet engine, pure path, ${FLOWS} established connections, 60-byte frames (node ${process.version})`);
   console.log(format(runPacketBench(seconds)));
-  const e2e = await runE2e(seconds * 3, Number(process.argv[3] ?? 3));
+  const runs = Number(process.argv[3] ?? 3);
+  const e2e = runs > 0 ? await runE2e(seconds * 3, runs) : 'asked for 0 runs';
   if (typeof e2e === 'string') console.log(`\nPart 2 (namespaces, wrk): not run — ${e2e}`);
   else console.log(`\nPart 2: ${formatE2e(e2e)}`);
   const flood = await runRingFlood(seconds * 2, 2);
