@@ -12,7 +12,7 @@ import { down, up } from '../lab/lifecycle.js';
 import { takeLabLock } from '../lab/lock.js';
 import { clusterMap } from '../lab/map.js';
 import { failDirector, failRealServer, healDirector, healRealServer } from '../lab/nodes.js';
-import { RunningProbe } from '../lab/probe.js';
+import { probeLinePrinter, RunningProbe } from '../lab/probe.js';
 import { formatSummary, summarize } from '../lab/probe-stats.js';
 import { findScenario, SCENARIOS } from '../lab/scenarios/index.js';
 import { runSteps } from '../lab/steps.js';
@@ -51,15 +51,7 @@ async function probe(c: Extract<LabCommand, { cmd: 'probe' }>): Promise<number> 
   const cur = current();
   if (!cur) return 1;
   out(`probe from ${cur.s.client.node}: GET ${cur.s.client.url} every ${c.intervalMs} ms, new connection each, ${c.timeoutMs} ms timeout${c.count ? `, ${c.count} requests` : '; Ctrl-C for the summary'}\n`);
-  let lastOk: number | null = null;
-  const p = new RunningProbe(cur.s.client.node, cur.s.client.url, c.intervalMs, c.count ?? 0, c.timeoutMs, (l) => {
-    const at = `${(l.t / 1000).toFixed(1).padStart(7)} s`;
-    if (l.answer !== null) {
-      if (lastOk !== null && l.t - lastOk > c.intervalMs * 1.5) out(`${at}  -- answers again after ${l.t - lastOk} ms\n`);
-      lastOk = Math.max(lastOk ?? 0, l.t);
-      out(`${at}  ${l.answer}  (${l.ms} ms)\n`);
-    } else out(`${at}  no answer (${l.error ?? 'error'})\n`);
-  });
+  const p = new RunningProbe(cur.s.client.node, cur.s.client.url, c.intervalMs, c.count ?? 0, c.timeoutMs, probeLinePrinter(out, c.intervalMs));
   const onSig = (): void => void p.stop();
   process.once('SIGINT', onSig);
   await p.done.catch((e: unknown) => err(`${e instanceof Error ? e.message : String(e)}\n`));
@@ -150,6 +142,9 @@ export async function labCommand(args: string[]): Promise<number> {
     err(`tsvs lab: ${c}\n${LAB_USAGE}`);
     return 2;
   }
+  // An unknown scenario is a usage error anywhere (not only where the lab can run): `down NAME`
+  // in particular must never reach the file system with a name that is not a scenario's.
+  if ((c.cmd === 'up' || c.cmd === 'test' || c.cmd === 'down') && c.scenario !== null && !scenarioOrError(c.scenario)) return 2;
   try {
     return await execute(c);
   } catch (e) {

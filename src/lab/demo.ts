@@ -6,7 +6,7 @@
 import { up } from './lifecycle.js';
 import { takeLabLock } from './lock.js';
 import { clusterMap } from './map.js';
-import { RunningProbe } from './probe.js';
+import { probeLinePrinter, RunningProbe } from './probe.js';
 import { formatSummary, summarize } from './probe-stats.js';
 import { seed004Ha } from './scenarios/seed-004-ha.js';
 
@@ -36,18 +36,11 @@ Ctrl-C here stops the probe and prints its summary; the lab stays up until \`lab
 
 probe from client: GET ${s.client.url} every ${INTERVAL_MS} ms
 `);
-  let lastOk: number | null = null;
-  const probe = new RunningProbe(s.client.node, s.client.url, INTERVAL_MS, 0, 1_000, (l) => {
-    const at = `${(l.t / 1000).toFixed(1).padStart(7)} s`;
-    if (l.answer === null) return out(`${at}  no answer (${l.error ?? 'error'})\n`);
-    if (lastOk !== null && l.t - lastOk > INTERVAL_MS * 1.5) out(`${at}  -- answers again after ${l.t - lastOk} ms\n`);
-    lastOk = Math.max(lastOk ?? 0, l.t);
-    out(`${at}  ${l.answer}\n`);
-  });
+  const probe = new RunningProbe(s.client.node, s.client.url, INTERVAL_MS, 0, 1_000, probeLinePrinter(out, INTERVAL_MS));
   const stop = (): void => void probe.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await probe.done.catch(() => {});
+  await probe.done.catch((e: unknown) => out(`${e instanceof Error ? e.message : String(e)}\n`));
   out(`\n${formatSummary(summarize(probe.sorted()))}The lab is still up: ${cli} lab down removes it.\n`);
   return 0;
 }

@@ -3,12 +3,13 @@
  * remove everything the lab made — its processes (by pid record, then whatever is still inside its
  * namespaces), its namespaces, its state directory. `down` is idempotent and works after a crash.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { directorConfPath, startDirector, startHttp, startRealServerRole } from './nodes.js';
 import { isRunning, stopProcess } from './processes.js';
 import { inNode, sleep, until } from './shell.js';
-import { labRoot, processRecords, stateDir, writeUpRecord } from './state.js';
+import { findScenario } from './scenarios/index.js';
+import { processRecords, removeStateDirs, stateDir, stateDirs, writeUpRecord } from './state.js';
 import { buildTopology, pidsInNamespaces, removeNamespaces } from './topology.js';
 import type { Scenario } from './types.js';
 import { labNamespaces } from './shell.js';
@@ -19,10 +20,13 @@ export interface DownReport {
   readonly namespaces: readonly string[];
 }
 
-/** Stop every recorded process of every scenario, then anything left in the lab's namespaces. */
+/**
+ * Stop every recorded process of every scenario, then anything left in the lab's namespaces. Every
+ * lab namespace goes, whatever `scenario` names, so every state directory goes with them.
+ */
 export async function down(scenario: string | null): Promise<DownReport> {
-  const root = labRoot();
-  const dirs = scenario ? [stateDir(scenario)] : existsSync(root) ? readdirSync(root).map((d) => join(root, d)) : [];
+  if (scenario !== null && !findScenario(scenario)) throw new Error(`no scenario '${scenario}'`);
+  const dirs = stateDirs();
   let stopped = 0;
   for (const dir of dirs) {
     const recs = processRecords(dir).filter(isRunning);
@@ -41,7 +45,7 @@ export async function down(scenario: string | null): Promise<DownReport> {
   }
   if (pidsInNamespaces().length) await sleep(200);
   const namespaces = removeNamespaces();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  removeStateDirs();
   return { stopped, namespaces };
 }
 

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adm, daemonUp } from './adm.js';
-import { agentArgv, childEnv, startInNode, stopRecorded, tsvsArgv, waitForLog } from './processes.js';
+import { agentArgv, childEnv, startInNode, stopRecorded, tsvsArgv, waitForLog, waitForReady } from './processes.js';
 import { inNode, run, until } from './shell.js';
 import { processRecord } from './state.js';
 import { setLink } from './topology.js';
@@ -82,9 +82,8 @@ export function directorConfPath(dir: string, node: string): string {
 export async function startDirector(dir: string, d: DirectorSpec, log: (t: string) => void): Promise<void> {
   const conf = directorConfPath(dir, d.node);
   const sock = join(dir, `${d.node}.sock`);
-  startInNode(dir, d.node, 'tsvs', tsvsArgv(['run', '--engine', 'packet', '-f', conf, '--api', sock, '-n', '-l']));
-  const ok = await until(async () => (await daemonUp(dir, d.node)) || processRecord(dir, d.node, 'tsvs') === null, 30_000, 100);
-  if (!ok) throw new Error(`${d.node}: tsvs run did not come up (see ${join(dir, `${d.node}-tsvs.log`)})`);
+  const rec = startInNode(dir, d.node, 'tsvs', tsvsArgv(['run', '--engine', 'packet', '-f', conf, '--api', sock, '-n', '-l']));
+  await waitForReady(dir, rec, () => daemonUp(dir, d.node), 30_000, 100);
   for (const argv of d.ipvsadm ?? []) {
     const r = await adm(dir, d.node, argv);
     log(`  ${d.node}$ ipvsadm ${argv.join(' ')}${r.code === 0 ? '' : `   → exit ${r.code}: ${r.err.trim()}`}\n`);

@@ -39,9 +39,11 @@ export class RunningProbe {
       }
     });
     this.child.stderr!.on('data', (c: Buffer) => (this.stderr += String(c)));
-    this.done = new Promise((resolve, reject) =>
-      this.child.on('exit', (code, sig) => (code === 0 || sig ? resolve() : reject(new Error(`probe exited ${code}: ${this.stderr.slice(-1000)}`)))),
-    );
+    this.done = new Promise((resolve, reject) => {
+      this.child.on('exit', (code, sig) => (code === 0 || sig ? resolve() : reject(new Error(`probe exited ${code}: ${this.stderr.slice(-1000)}`))));
+      // A spawn that fails emits 'error' and never 'exit'.
+      this.child.on('error', (e) => reject(new Error(`probe did not start: ${e.message}`)));
+    });
   }
 
   /** Samples in send order. */
@@ -63,6 +65,21 @@ export class RunningProbe {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     await this.done.catch(() => {});
   }
+}
+
+/**
+ * The probe's lines as a person reads them: send time, the answer with its round trip (or why
+ * there was none), and a marker when answers come back after a gap of more than 1.5 intervals.
+ */
+export function probeLinePrinter(out: (t: string) => void, intervalMs: number): (l: ProbeLine) => void {
+  let lastOk: number | null = null;
+  return (l) => {
+    const at = `${(l.t / 1000).toFixed(1).padStart(7)} s`;
+    if (l.answer === null) return out(`${at}  no answer (${l.error ?? 'error'})\n`);
+    if (lastOk !== null && l.t - lastOk > intervalMs * 1.5) out(`${at}  -- answers again after ${l.t - lastOk} ms\n`);
+    lastOk = Math.max(lastOk ?? 0, l.t);
+    out(`${at}  ${l.answer}  (${l.ms} ms)\n`);
+  };
 }
 
 /** `count` requests one after the other (each a new connection); the answers in order. */

@@ -54,10 +54,13 @@ export function startInNode(dir: string, node: string, name: string, argv: reado
   const log = openSync(join(dir, `${node}-${name}.log`), 'a');
   // `ip netns exec` enters the namespace and execs the command: the pid is the command's own.
   const child = spawn('ip', ['netns', 'exec', nsName(node), ...argv], { detached: true, stdio: ['ignore', log, log], env: childEnv(), cwd });
+  // A spawn that fails (no `ip`, no such cwd) is reported by the throw below; unheard, its 'error'
+  // event would crash the CLI before `up` cleans up.
+  child.on('error', () => {});
   closeSync(log);
   child.unref();
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`${node}: cannot start ${argv.join(' ')}`);
+  if (pid === undefined) throw new Error(`${node}: cannot start ${argv.join(' ')} (ip netns exec did not start)`);
   const rec: ProcRecord = { node, name, pid, startTime: startTimeOf(pid) ?? '', argv };
   recordProcess(dir, rec);
   return rec;
@@ -68,10 +71,22 @@ export function logOf(dir: string, node: string, name: string): string {
   return existsSync(f) ? readFileSync(f, 'utf8') : '';
 }
 
+/**
+ * Wait until `ready`, giving up at once when the process exits (a start-up failure costs no
+ * timeout); throws with the end of its log, which says why.
+ */
+export async function waitForReady(dir: string, rec: ProcRecord, ready: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 50): Promise<void> {
+  let up = false;
+  await until(async () => (up = await ready()) || !isRunning(rec), timeoutMs, stepMs);
+  if (!up) up = await ready();
+  if (up) return;
+  const why = isRunning(rec) ? `timed out after ${timeoutMs} ms` : 'exited';
+  throw new Error(`${rec.node}: ${rec.name} did not become ready (${why}); the end of ${join(dir, `${rec.node}-${rec.name}.log`)}:\n${logOf(dir, rec.node, rec.name).slice(-2000)}`);
+}
+
 /** Wait until the process's log contains `text`; throws with the log when it exits or time runs out. */
 export async function waitForLog(dir: string, rec: ProcRecord, text: string, timeoutMs: number): Promise<void> {
-  const ok = await until(() => logOf(dir, rec.node, rec.name).includes(text) || !isRunning(rec), timeoutMs, 50);
-  if (!ok || !logOf(dir, rec.node, rec.name).includes(text)) throw new Error(`${rec.node}: ${rec.name} did not become ready (${isRunning(rec) ? 'timed out' : 'exited'}):\n${logOf(dir, rec.node, rec.name).slice(-2000)}`);
+  await waitForReady(dir, rec, () => logOf(dir, rec.node, rec.name).includes(text), timeoutMs);
 }
 
 /** Signal the recorded process; with SIGTERM wait up to `graceMs`, then SIGKILL. Forget its record. */

@@ -12,8 +12,26 @@ export function labRoot(): string {
   return join(process.env['XDG_RUNTIME_DIR'] || tmpdir(), 'tsvs', 'lab');
 }
 
-export function stateDir(scenario: string): string {
-  return join(labRoot(), scenario);
+/** A scenario's state directory; the name must be a plain file name (`down` removes this directory). */
+export function stateDir(scenario: string, root = labRoot()): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(scenario)) throw new Error(`not a scenario name: '${scenario}'`);
+  return join(root, scenario);
+}
+
+/** Every scenario's state directory under the lab root. */
+export function stateDirs(root = labRoot()): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(root, d.name));
+}
+
+/**
+ * Remove every state directory: once the namespaces are gone no scenario is up, and a stale
+ * scenario.json would make currentScenario() (probe, fail, heal) name a lab that is not there.
+ */
+export function removeStateDirs(root = labRoot()): void {
+  for (const dir of stateDirs(root)) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface ProcRecord {
@@ -61,8 +79,7 @@ export function processRecords(dir: string): ProcRecord[] {
 }
 
 /** The scenario the lab is up with (from the state files), or null. */
-export function currentScenario(): string | null {
-  const root = labRoot();
+export function currentScenario(root = labRoot()): string | null {
   if (!existsSync(root)) return null;
   const up = readdirSync(root).filter((d) => existsSync(join(root, d, 'scenario.json')));
   return up[0] ?? null;

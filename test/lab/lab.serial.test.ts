@@ -4,7 +4,7 @@
 // `tsvs-lab-*` namespace and no process the lab started may be left.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -87,10 +87,17 @@ test('tsvs lab up / probe / fail / heal / down as a user runs them (built-in web
     const healed = await tsvs(['lab', 'probe', '--interval', '50ms', '--count', '4'], 30_000);
     assert.match(healed.out, /^4 requests, 4 answered, 0 lost$/m);
 
-    const down = await tsvs(['lab', 'down'], 30_000);
+    // A state directory left by another scenario (a crash, an older version) goes too: every
+    // namespace goes, so no scenario.json may be left to name a lab that is not up.
+    mkdirSync('/run/tsvs/lab/seed-003-nat', { recursive: true });
+    writeFileSync('/run/tsvs/lab/seed-003-nat/scenario.json', '{}');
+    const down = await tsvs(['lab', 'down', 'seed-000-dr'], 30_000);
     assert.equal(down.code, 0, down.out);
     assert.match(down.out, /^tsvs lab down: 3 processes stopped, 6 namespaces removed/m);
     assertClean();
+    assert.deepEqual(readdirSync('/run/tsvs/lab'), []);
+    const probeAfter = await tsvs(['lab', 'probe', '--count', '1'], 30_000);
+    assert.deepEqual(probeAfter, { code: 1, out: 'tsvs lab: no lab is up (tsvs lab up SCENARIO)\n' });
     const again = await tsvs(['lab', 'down'], 30_000);
     assert.equal(again.out, 'tsvs lab down: 0 processes stopped, 0 namespaces removed\n');
     assert.equal(again.code, 0);
