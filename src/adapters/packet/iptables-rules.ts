@@ -4,9 +4,9 @@
  * - `TSVS_PACKET` in the raw table, jumped to first from PREROUTING (nft: priority raw): requests
  *   to a virtual service, and NAT replies not addressed to the host (`-m addrtype ! --dst-type
  *   LOCAL`, nft's `fib daddr type != local`).
- * - `TSVS_PACKET_MARK` in the mangle table, jumped to last from PREROUTING (nft: priority -149,
- *   just after mangle): packets marked for a fwmark service, dropped once the host's own
- *   marking rules have run.
+ * - `TSVS_PACKET_MARK` in the mangle table, jumped to last from PREROUTING (nft: a chain at
+ *   priority 299, after every marking chain): packets marked for a fwmark service, dropped once
+ *   the host's own iptables marking rules have run.
  * Each family is written by one `iptables-restore --noflush` script: declaring a chain that
  * exists flushes it, so a sync replaces the chain's rules atomically and leaves every other
  * rule of the host alone.

@@ -26,3 +26,15 @@ test('marking rules from nft -j: prerouting chains by priority (raw before mangl
 test('an empty ruleset marks nothing', () => {
   assert.deepEqual(marksFromRuleset('{"nftables":[{"metainfo":{"version":"1.0.6"}}]}'), { rules: [], unsupported: [] });
 });
+
+test('a mark set at or after the priority of tsvs\'s drop chain (299) is reported, one set before it is evaluated', () => {
+  const chain = (name: string, prio: number) => ({ chain: { family: 'ip', table: 't', name, handle: 1, type: 'filter', hook: 'prerouting', prio, policy: 'accept' } });
+  const rule = (c: string, handle: number, mark: number) => ({ rule: { family: 'ip', table: 't', chain: c, handle, expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'daddr' } }, right: '10.0.0.100' } }, { mangle: { key: { meta: { key: 'mark' } }, value: mark } }] } });
+  const text = JSON.stringify({ nftables: [chain('late', 299), chain('filter', 0), chain('later', 300), rule('late', 2, 2), rule('filter', 3, 1), rule('later', 4, 3)] });
+  const m = marksFromRuleset(text);
+  assert.deepEqual(m.rules, [{ family: 4, protocol: null, daddr: ['10.0.0.100'], saddr: null, dport: null, mark: 1 }]);
+  assert.deepEqual(m.unsupported, [
+    { mark: 2, why: "rule 2 of ip t late: cannot evaluate chain priority 299 (not before tsvs's drop at 299)" },
+    { mark: 3, why: "rule 4 of ip t later: cannot evaluate chain priority 300 (not before tsvs's drop at 299)" },
+  ]);
+});

@@ -4,14 +4,16 @@
  * number, with matches the packet engine can evaluate itself (src/core/forward/marks.ts):
  * ip/ip6 saddr and daddr (address, prefix, set), tcp/udp/sctp/th dport (port, range, set) and the
  * protocol (meta l4proto, ip protocol, ip6 nexthdr). A marking rule with anything else (an
- * interface, conntrack state, a negation, a jump) is reported, not guessed at.
+ * interface, conntrack state, a negation, a jump) is reported, not guessed at, and so is one in a
+ * chain at or after the priority where tsvs drops marked packets for the host (system.ts): the
+ * host would already have taken the packet when that mark is set.
  *
  * COMPAT(ipvsadm): IPVS takes whatever mark the skb carries (any nft/iptables rule, eBPF, tc);
  * the packet engine only knows marks from the nft rules it can evaluate, read at each sync, and
  * reports the fwmark services whose marks come from anything else (iptables-legacy included).
  */
 import type { MarkRuleSpec } from '../../core/forward/marks.js';
-import { NFT_TABLE, type RunCommand } from './system.js';
+import { MARK_DROP_PRIORITY, NFT_TABLE, type RunCommand } from './system.js';
 
 export interface MarkRules {
   readonly rules: MarkRuleSpec[];
@@ -44,7 +46,7 @@ export function marksFromRuleset(text: string): MarkRules {
   }
   found.sort((a, b) => a.prio - b.prio || a.order - b.order || a.seq - b.seq);
   const out: MarkRules = { rules: [], unsupported: [] };
-  for (const { rule } of found) readRule(rule, out);
+  for (const { rule, prio } of found) readRule(rule, out, prio >= MARK_DROP_PRIORITY ? `chain priority ${prio} (not before tsvs's drop at ${MARK_DROP_PRIORITY})` : null);
   return out;
 }
 
@@ -58,9 +60,10 @@ interface Draft {
   why: string | null;
 }
 
-function readRule(rule: Json, out: MarkRules): void {
+/** `late`: why the rule's chain runs too late for its mark to count, or null. */
+function readRule(rule: Json, out: MarkRules, late: string | null): void {
   const fam = rule['family'];
-  const d: Draft = { family: fam === 'ip' ? 4 : fam === 'ip6' ? 6 : null, protocol: null, daddr: null, saddr: null, dport: null, mark: null, why: null };
+  const d: Draft = { family: fam === 'ip' ? 4 : fam === 'ip6' ? 6 : null, protocol: null, daddr: null, saddr: null, dport: null, mark: null, why: late };
   for (const e of (rule['expr'] as Json[] | undefined) ?? []) {
     const [key] = Object.keys(e);
     if (key === 'mangle') readMangle(e[key] as Json, d);

@@ -40,7 +40,7 @@ test('nft script: atomic replace of the tsvs table, one drop per VIP service and
       '    ip saddr 10.0.0.13 th sport 53 fib daddr type != local drop',
       '  }',
       '  chain prerouting_mark {',
-      '    type filter hook prerouting priority -149; policy accept;',
+      '    type filter hook prerouting priority 299; policy accept;',
       '    meta mark 0x00000001 drop',
       '    meta mark 0x000001ab drop',
       '  }',

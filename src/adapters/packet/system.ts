@@ -124,8 +124,16 @@ export const NFT_TABLE = 'tsvs_packet';
  * netfilter, so the engine still gets them; its own transmissions bypass netfilter. A NAT reply
  * is dropped only when it is not addressed to the host itself, so the director's own
  * connections to a real server (health checks) still get their answers. Marked packets are
- * dropped just after the mangle priority, where the host's own rules set the marks.
+ * dropped by a second chain at {@link MARK_DROP_PRIORITY}, after every prerouting chain whose
+ * marks nft-marks.ts evaluates, so the host never answers a packet whose mark is set late.
  */
+/**
+ * The prerouting priority of the chain that drops marked packets for the host: after raw, mangle
+ * (-150), dstnat (-100), filter (0) and security (50). Marks set by chains at this priority or
+ * later are not evaluated by the packet engine (nft-marks.ts reports them).
+ */
+export const MARK_DROP_PRIORITY = 299;
+
 export function nftScript(rules: readonly HostRuleSpec[]): string {
   const lines = [`table inet ${NFT_TABLE}`, `delete table inet ${NFT_TABLE}`, `table inet ${NFT_TABLE} {`, '  chain prerouting {', '    type filter hook prerouting priority raw; policy accept;'];
   const marks: string[] = [];
@@ -143,7 +151,7 @@ export function nftScript(rules: readonly HostRuleSpec[]): string {
     lines.push(`    ${addr}${proto}${port}${notLocal} drop`);
   }
   lines.push('  }');
-  if (marks.length > 0) lines.push('  chain prerouting_mark {', '    type filter hook prerouting priority -149; policy accept;', ...marks, '  }');
+  if (marks.length > 0) lines.push('  chain prerouting_mark {', `    type filter hook prerouting priority ${MARK_DROP_PRIORITY}; policy accept;`, ...marks, '  }');
   lines.push('}', '');
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@
 import { wordsToText } from '../conn/addr-words.js';
 import { FrameView } from './frame-view.js';
 import { writeIcmpError } from './icmp-error.js';
+import { IcmpRateLimit } from './icmp-limit.js';
 import { Link, type LinkOptions } from './links.js';
 import type { Neighbours } from './neighbours.js';
 import { setMacs } from './rewrite.js';
@@ -35,6 +36,18 @@ export class Egress {
   /** The link the current frame came in on (ICMP errors go back out of it). */
   protected inLink: Link;
   private readonly unresolved = new Map<string, UnresolvedNeighbour>();
+  /** The ICMP errors the engine sends itself (icmp-limit.ts). */
+  readonly icmpLimit = new IcmpRateLimit();
+  /** The time (ms) of the frame being processed: what the ICMP rate limit runs on. */
+  protected now = 0;
+  /**
+   * Set by the caller around one `process` call: the frame is a TCP GSO aggregate it will send
+   * whole. DR and NAT rewrite it as any frame (no MTU check: its segments are sized by
+   * gso_size); TUN answers 'segment' instead, because IP-in-IP segmentation cannot be asked of
+   * the kernel through a packet socket (virtio_net_hdr has no such GSO type): the caller cuts it
+   * and tunnels each segment with `Forwarder.tunnelSegment`.
+   */
+  aggregate = false;
 
   constructor(
     links: readonly LinkOptions[],
@@ -147,6 +160,7 @@ export class Egress {
    * the frame was sent to).
    */
   sendIcmp(type: number, code: number, rest: number, from: Uint8Array | null = null): FrameVerdict {
+    if (!this.icmpLimit.allow(this.view.family, type, code, this.now)) return this.drop('icmp-ratelimited');
     // Back to the sender through the MAC and link it came from.
     const n = writeIcmpError(this.scratch, this.view, this.inLink.mac, type, code, rest, from);
     if (n === 0) return this.drop('too-big');

@@ -18,7 +18,8 @@ import { IP_PROTO } from '../../wire/ipv4.js';
 import { Egress } from './egress.js';
 import { FragmentFollower } from './fragment-follow.js';
 import { followIcmpError } from './icmp-follow.js';
-import { forwardHop, hopsLeft } from './hop-limit.js';
+import { forwardHop } from './hop-limit.js';
+import { exceedsRoom } from './mtu.js';
 import type { LinkOptions } from './links.js';
 import type { Neighbours } from './neighbours.js';
 import { expiredNatReply, sendNatReply } from './nat-reply.js';
@@ -71,13 +72,6 @@ export class Forwarder extends Egress {
   private readonly vip4 = new Set<number>();
   private readonly vip6 = new Set<string>();
   private vipCount = -1;
-  /**
-   * Set by the caller around one `process` call: the frame is a TCP GSO aggregate it will send
-   * whole. DR and NAT rewrite it as any frame; TUN answers 'segment' instead, because IP-in-IP
-   * segmentation cannot be asked of the kernel through a packet socket (virtio_net_hdr has no
-   * such GSO type): the caller cuts it and tunnels each segment with {@link tunnelSegment}.
-   */
-  aggregate = false;
 
   constructor(
     readonly engine: ConnEngine,
@@ -97,6 +91,7 @@ export class Forwarder extends Egress {
    */
   process(buf: Uint8Array, length: number, now: number, checksumPartial = false, inLink = 0): FrameVerdict {
     const v = this.begin(inLink);
+    this.now = now;
     this.counters.rxFrames++;
     this.counters.rxBytes += length;
     const f = this.view;
@@ -207,7 +202,7 @@ export class Forwarder extends Egress {
         // As __ip_vs_get_out_rt: the route first, then the hop (a packet with no route is not answered).
         const out = this.route(family, daddr);
         if (!out) return this.drop('no-route');
-        const expired = forwardHop(this);
+        const expired = forwardHop(this) ?? exceedsRoom(this, out.mtu, this.aggregate, 'needs-fragmentation');
         if (expired) return expired;
         this.counters.dr++;
         return this.toHop(out, f.buf, f.length, family, 'dr');
@@ -216,9 +211,9 @@ export class Forwarder extends Egress {
         if (family !== f.family) return this.drop('nat-family-mismatch');
         const out = this.route(family, daddr);
         if (!out) return this.drop('no-route');
-        // The hop is taken before the rewrite (the kernel mangles after the route lookup): an
-        // error quotes the packet as the client sent it.
-        const expired = forwardHop(this);
+        // The hop and the MTU check come before the rewrite (the kernel mangles after the route
+        // lookup): an error quotes the packet as the client sent it, one hop less.
+        const expired = forwardHop(this) ?? exceedsRoom(this, out.mtu, this.aggregate, 'needs-fragmentation');
         if (expired) return expired;
         if (withPort) natDestination(f, daddr, dport);
         else rewriteEndpoint(f.buf, f.family, f.dstAt, daddr, -1, 0, f.family === 4 ? f.l3 + 10 : -1, -1, false);
@@ -227,10 +222,9 @@ export class Forwarder extends Egress {
       }
       case 'tun':
         if (!this.aggregate) return this.tunnelCurrent(family, daddr);
-        // An aggregate dies whole (one Time Exceeded, as for IPVS's one GSO skb); otherwise each
-        // segment takes its hop when it is tunnelled.
-        if (hopsLeft(f) <= 1) return forwardHop(this)!;
-        return this.toSegment(family, daddr);
+        // An aggregate is routed and dies whole (one Time Exceeded, as for IPVS's one GSO skb);
+        // otherwise each segment takes its hop when it is tunnelled.
+        return this.tunneller.admitAggregate(this, family, daddr) ?? this.toSegment(family, daddr);
       default:
         // bypass and local: the host stack routes or receives the packet itself.
         return this.pass();

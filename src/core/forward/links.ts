@@ -1,6 +1,6 @@
 /**
  * The director's links (interfaces) as the forwarding path sees them: each with its MAC (the
- * source of frames sent on it), MTU (tunnel size checks), own IPv4 address (tunnel source, ARP
+ * source of frames sent on it), MTU (the size check of every packet sent on it), own IPv4 address (tunnel source, ARP
  * and ICMP source), own global IPv6 address (IPv6 tunnel source) and its neighbours. Index 0 is the only link of a one-interface director.
  */
 import { parseIPv4, parseIPv6Groups } from '../addr.js';

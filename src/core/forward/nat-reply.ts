@@ -10,6 +10,7 @@ import type { PacketMeta } from '../conn/packet.js';
 import type { Egress } from './egress.js';
 import { readWords } from './frame-util.js';
 import { forwardHop, hopsLeft } from './hop-limit.js';
+import { exceedsRoom } from './mtu.js';
 import { natSource, rewriteEndpoint } from './rewrite.js';
 import type { FrameVerdict } from './verdict.js';
 
@@ -32,17 +33,25 @@ function replyHop(out: Egress): FrameVerdict | null {
 
 /**
  * Send the current frame (a NAT reply) to its client from `vaddr`:`vport`; `vport` -1 for a later
- * fragment (no ports, only the address changes).
+ * fragment (no ports, only the address changes). In ip_forward's order: a spent TTL first, then
+ * the route and the MTU of the link to the client (the error quotes the reply as the real server
+ * sent it, from the director's own address), then the hop and IPVS's rewrite.
  */
 export function sendNatReply(out: Egress, vaddr: Uint32Array, vport: number): FrameVerdict {
   const f = out.view;
-  const expired = replyHop(out);
-  if (expired) return expired;
+  if (hopsLeft(f) <= 1) return replyHop(out)!;
+  readWords(f.buf, f.dstAt, f.family, client);
+  const link = out.route(f.family, client);
+  if (!link) return out.drop('no-route');
+  const own = ownAddress(out);
+  // COMPAT(ipvsadm): as for a spent reply, no address of the family on the link: dropped unanswered.
+  const big = exceedsRoom(out, link.mtu, out.aggregate, 'needs-fragmentation', own, own !== null);
+  if (big) return big;
+  forwardHop(out); // more than one hop left: never an error here
   if (vport >= 0) natSource(f, vaddr, vport);
   else rewriteEndpoint(f.buf, f.family, f.srcAt, vaddr, -1, 0, f.family === 4 ? f.l3 + 10 : -1, -1, false);
   out.counters.natOut++;
-  readWords(f.buf, f.dstAt, f.family, client);
-  return out.toNeighbour(f.buf, f.length, f.family, client, 'nat-reply');
+  return out.toHop(link, f.buf, f.length, f.family, 'nat-reply');
 }
 
 /**

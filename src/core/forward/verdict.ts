@@ -33,6 +33,12 @@ export const FORWARD_DROP_REASONS = [
    * the verdict is a drop only when no error is due (an ICMP error, a later IPv4 fragment).
    */
   'ttl-exceeded',
+  /** TUN: the tunnel MTU (link MTU less the outer header) is below 68 (IPv4 outer) or 1280 (IPv6 outer). */
+  'tun-mtu-too-small',
+  /** DR, NAT, NAT reply: a packet too big for the link it leaves by that gets no ICMP error (no DF, a relayed ICMP error, a later fragment). */
+  'needs-fragmentation',
+  /** An ICMP error the engine would send was over the rate limit (icmp-limit.ts): the packet is dropped without it. */
+  'icmp-ratelimited',
   /** The scratch buffer cannot hold the frame to send. */
   'too-big',
 ] as const;
