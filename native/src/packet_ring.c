@@ -365,6 +365,7 @@ napi_value tsvs_ring_send(napi_env env, napi_callback_info info) {
   struct mmsghdr msgs[SEND_BATCH];
   struct iovec iov[SEND_BATCH * 2];
   int32_t sent = 0, refused = 0;
+  bool retried = false;
   while (sent < count) {
     int k = 0;
     for (; k < SEND_BATCH && sent + k < count; k++) {
@@ -383,8 +384,21 @@ napi_value tsvs_ring_send(napi_env env, napi_callback_info info) {
       msgs[k].msg_hdr.msg_iovlen = (size_t)per;
     }
     int n = sendmmsg(r->fd, msgs, (unsigned)k, MSG_DONTWAIT);
+    /*
+     * ENETDOWN may be the error an earlier down left pending on the socket (the kernel reports
+     * and clears it on the next send, even after the interface is up again): try once more.
+     */
+    if (n < 0 && errno == ENETDOWN && !retried) {
+      retried = true;
+      n = sendmmsg(r->fd, msgs, (unsigned)k, MSG_DONTWAIT);
+    }
     if (n < 0) {
-      if (errno == EAGAIN || errno == ENOBUFS) break;
+      /*
+       * No room, or the interface is down or gone: the rest of the batch is not sent and counts
+       * as not taken, the same as a full socket, rather than an exception thrown into the
+       * receive callback (which would end the process).
+       */
+      if (errno == EAGAIN || errno == ENOBUFS || errno == ENETDOWN || errno == ENXIO || errno == ENODEV) break;
       /* A frame the kernel refuses (a header it rejects, too long): skip it, send the rest. */
       if (errno != EINVAL && errno != EMSGSIZE) return tsvs_throw_errno(env, "sendmmsg", errno);
       refused++;
@@ -397,7 +411,10 @@ napi_value tsvs_ring_send(napi_env env, napi_callback_info info) {
   return tsvs_int(env, sent - refused);
 }
 
-/* ringStats(handle) -> { packets, drops, freezes } since the last call (PACKET_STATISTICS). */
+/*
+ * ringStats(handle) -> { packets, drops, freezes } since the last call (PACKET_STATISTICS), and
+ * errors: socket errors seen by the receive poll since the ring was opened.
+ */
 napi_value tsvs_ring_stats(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out;
@@ -418,6 +435,8 @@ napi_value tsvs_ring_stats(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, out, "drops", v);
   napi_create_uint32(env, st.tp_freeze_q_cnt, &v);
   napi_set_named_property(env, out, "freezes", v);
+  napi_create_uint32(env, r->errors, &v);
+  napi_set_named_property(env, out, "errors", v);
   return out;
 }
 

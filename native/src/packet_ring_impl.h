@@ -51,6 +51,8 @@ typedef struct ring {
   /* TPACKET_V2: one Buffer over the whole mapping, made once; descriptors index into it. */
   napi_ref map_ref;
   napi_async_context actx;
+  /* Socket errors the poll reported (an interface going down: ENETDOWN); reported by ringStats. */
+  uint32_t errors;
   bool open;
   bool handle_closed;
   bool finalized;

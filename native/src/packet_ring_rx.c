@@ -159,10 +159,30 @@ static void read_v3(ring_t *r) {
   }
 }
 
+/*
+ * A socket error (sk_err: ENETDOWN when the interface goes down) makes poll report POLLERR, and
+ * libuv then stops the handle before calling back with status < 0. The socket stays bound: the
+ * kernel hooks it up again when the interface comes back. So read the error (which clears it)
+ * and poll again, or the ring would stay deaf for good.
+ */
+static void recover(ring_t *r) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  r->errors++;
+  if (!r->open) return;
+  getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+  uv_poll_start(&r->poll, UV_READABLE, tsvs_ring_on_readable);
+}
+
 void tsvs_ring_on_readable(uv_poll_t *p, int status, int events) {
   ring_t *r = p->data;
   napi_handle_scope scope;
-  if (status < 0 || napi_open_handle_scope(r->env, &scope) != napi_ok) return;
+  (void)events;
+  if (status < 0) {
+    recover(r);
+    return;
+  }
+  if (napi_open_handle_scope(r->env, &scope) != napi_ok) return;
   if (r->version == TPACKET_V2) read_v2(r);
   else read_v3(r);
   napi_close_handle_scope(r->env, scope);

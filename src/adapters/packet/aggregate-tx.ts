@@ -6,6 +6,7 @@
  * the ring block (rewritten in place), a batch per `ringSend`.
  */
 import { VNET, writeVnet, type RingAddon, type RingHandle, type VnetHeader } from './native-ring.js';
+import { sendOrNone } from './tx-batch.js';
 
 const MAX_AGGREGATES = 64;
 
@@ -50,7 +51,7 @@ export class AggregateTx {
   /** Send what is queued (the block must be the one the pairs point into). */
   flush(block: Uint8Array): void {
     if (this.n === 0) return;
-    this.failed += this.n - this.addon.ringSend(this.ring, block, this.pairs, this.n, this.headers);
+    this.failed += this.n - sendOrNone(this.addon, this.ring, block, this.pairs, this.n, this.headers);
     this.n = 0;
   }
 }

@@ -235,3 +235,36 @@ test('a fwmark service on a host whose nft cannot list the ruleset is a problem 
   ]);
   await dp.close(0);
 });
+
+/** Rings whose sends on eth1 fail as for an interface that is down, and whose sockets report errors. */
+class DownRings extends MemoryRings {
+  down = false;
+  override ringSend(h: RingHandle, buf: Uint8Array, pairs: Uint32Array, count: number): number {
+    if (this.down && (h as RingHandle & { ifname: string }).ifname === 'eth1') throw new Error('sendmmsg: Network is down');
+    return super.ringSend(h, buf, pairs, count);
+  }
+  override ringStats(): { packets: number; drops: number; freezes: number; errors: number } {
+    return { packets: 0, drops: 1, freezes: 0, errors: 2 };
+  }
+}
+
+test('an interface that is down: a send that throws is counted in txFailed, not thrown out of the ring callback; ring errors and failed re-tags are counted', async () => {
+  const lab = new Lab();
+  const svc = lab.service('tcp 192.168.1.100:80');
+  lab.dest(svc, '10.0.0.11:8080', { fwd: 'nat' });
+  const rings = new DownRings();
+  const dp = new PacketDataplane(lab.ipvs, lab.engine, new FakeClock(), silentLogger, { addon: rings, run: seed003Host([]) });
+  await dp.sync();
+  rings.deliver('eth1', [{ frame: arp(2, [MAC.rs1, '10.0.0.11'], [MAC.eth1, '10.0.0.2']) }]);
+  rings.down = true;
+  const syn = (sport: number) => new PacketBuilder().eth({ src: MAC.client, dst: MAC.eth0 }).ipv4({ src: '192.168.1.5', dst: '192.168.1.100', id: 1 }).tcp({ sport, dport: 80, flags: 'S' }).build();
+  rings.deliver('eth0', [{ frame: syn(40001) }, { frame: syn(40002) }]);
+  // A tagged frame too short for an Ethernet header cannot be rebuilt with its tag.
+  rings.deliver('eth0', [{ frame: new Uint8Array(10), flags: DESC_FLAG.VLAN_VALID | (7 << 16) }]);
+  const c = dp.counters();
+  assert.deepEqual([c['natIn'], c['txFailed'], c['drop:vlan-retag'], c['vlanRetagged'], c['ringErrors'], c['ringDrops']], [2, 2, 1, 0, 4, 2]);
+  // Errors are the rings' totals since they opened (read again, not added up); drops are since the last read.
+  const again = dp.counters();
+  assert.deepEqual([again['ringErrors'], again['ringDrops']], [4, 4]);
+  await dp.close(0);
+});

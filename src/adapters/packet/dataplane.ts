@@ -28,7 +28,7 @@ import { ETHERTYPE } from '../../wire/ethernet.js';
 import { DESC_FLAG, DESC_WORDS, PKTTYPE, readVnet, VNET, type RingAddon, type RingHandle, type RingOpenOptions } from './native-ring.js';
 import { AggregateTx } from './aggregate-tx.js';
 import { Aggregates } from './aggregates.js';
-import { LargeFrames, RING_FRAME_BYTES, RING_FRAME_COUNT } from './large-frames.js';
+import { LargeFrames, RING_BLOCK_BYTES, RING_BLOCK_COUNT, RING_FRAME_BYTES } from './large-frames.js';
 import { NeighbourResolver } from './neighbour-resolver.js';
 import { readMarkRules } from './nft-marks.js';
 import { TxBatch } from './tx-batch.js';
@@ -72,6 +72,8 @@ interface Port {
   /** For an 802.1Q device: the interface it sits on and its VLAN id. */
   readonly vlan: { readonly parent: string; readonly id: number } | undefined;
   readonly address6: string | null;
+  /** Socket errors of its ring at the last read (an interface going down: the ring recovers). */
+  errors: number;
 }
 
 
@@ -94,6 +96,8 @@ export class PacketDataplane implements Dataplane {
   /** Where the host rule was installed (nft or iptables, chosen at the first sync), null before. */
   private hostRules: HostRulesBackend | null = null;
   private ringDrops = 0;
+  /** Tagged frames that could not be rebuilt with their tag (shorter than an Ethernet header). */
+  private vlanRetagDrops = 0;
   private expiry: NodeJS.Timeout | null = null;
   private refresh: NodeJS.Timeout | null = null;
   private refreshing = false;
@@ -227,10 +231,10 @@ export class PacketDataplane implements Dataplane {
     const index = link.index;
     // The ring's default TPACKET_V2 hands over each frame as it arrives (retireMs applies to V3 only).
     // Slots big enough for a whole GSO/GRO aggregate (64 KB): a cut-short frame cannot be forwarded.
-    const ringOpts = { ifname: dev, retireMs: 1, frameSize: RING_FRAME_BYTES, blockSize: RING_FRAME_BYTES, blockCount: RING_FRAME_COUNT, ...(this.opts.fanoutGroup ? { fanoutGroup: fanoutGroupOf(this.opts.fanoutGroup, info.ifindex) } : {}) };
+    const ringOpts = { ifname: dev, retireMs: 1, frameSize: RING_FRAME_BYTES, blockSize: RING_BLOCK_BYTES, blockCount: RING_BLOCK_COUNT, ...(this.opts.fanoutGroup ? { fanoutGroup: fanoutGroupOf(this.opts.fanoutGroup, info.ifindex) } : {}) };
     const onBatch = (block: Buffer, desc: Uint32Array, count: number): void => this.onBatch(index, block, desc, count);
     const ring = this.openRing(ringOpts, onBatch);
-    this.ports.push({ link, ring, tx: new TxBatch(this.opts.addon, ring), whole: new AggregateTx(this.opts.addon, ring), vlan: info.vlan, address6 });
+    this.ports.push({ link, ring, tx: new TxBatch(this.opts.addon, ring), whole: new AggregateTx(this.opts.addon, ring), vlan: info.vlan, address6, errors: 0 });
     this.vlanCarried.clear();
     for (const p of this.ports) {
       const parent = p.vlan && this.ports.find((q) => q.link.name === p.vlan!.parent);
@@ -308,7 +312,10 @@ export class PacketDataplane implements Dataplane {
         // The kernel took the 802.1Q tag off into the ring's metadata: put it back so the
         // forwarded frame keeps it.
         len = vlanRetag(frame, len, flags >>> 16, this.vlanScratch);
-        if (len === 0) continue;
+        if (len === 0) {
+          this.vlanRetagDrops++;
+          continue;
+        }
         frame = this.vlanScratch;
         this.extra.vlanRetagged++;
       }
@@ -361,11 +368,20 @@ export class PacketDataplane implements Dataplane {
     for (const [k, v] of Object.entries(this.resolver.counters)) out[k] = v;
     out['txFailed'] = this.extra.txFailed + this.ports.reduce((n, p) => n + p.tx.failed + p.whole.failed, 0);
     for (const p of this.ports) {
-      // PACKET_STATISTICS counts since the previous read.
-      this.ringDrops += this.opts.addon.ringStats(p.ring).drops;
+      // PACKET_STATISTICS counts since the previous read; errors since the ring was opened.
+      const st = this.opts.addon.ringStats(p.ring);
+      this.ringDrops += st.drops;
+      p.errors = st.errors ?? 0;
     }
     out['ringDrops'] = this.ringDrops;
+    out['ringErrors'] = this.ringErrors;
+    if (this.vlanRetagDrops > 0) out['drop:vlan-retag'] = this.vlanRetagDrops;
     return out;
+  }
+
+  /** Socket errors of all the rings (as last read), counted by the addon. */
+  private get ringErrors(): number {
+    return this.ports.reduce((n, p) => n + p.errors, 0);
   }
 
   /** The interfaces in use, for status output and tests. */

@@ -9,14 +9,32 @@
 import { decapsulate, type DecapResult } from '../../core/forward/decap.js';
 import { parseIp } from '../../core/addr.js';
 import { macBytes } from '../../wire/bytes.js';
+import { TcpSegmenter } from '../../core/forward/segment.js';
 import { DESC_WORDS, ipv4ProtocolFilter, PKTTYPE, sockFilter, type RingAddon, type RingHandle } from './native-ring.js';
 import { linkInfo, type HostRulesBackend, type RunCommand } from './system.js';
 import { installDecapRule, removeDecapRule } from './decap-rule.js';
+import { RING_BLOCK_BYTES, RING_BLOCK_COUNT, RING_FRAME_BYTES } from './large-frames.js';
+import { sendOrNone } from './tx-batch.js';
 
 export const DECAP_OUTER = 'tsvs-dec0';
 export const DECAP_INNER = 'tsvs-dec1';
+export interface DecapCounters {
+  /** Inner packets handed to the local stack (a cut aggregate counts once per segment). */
+  decapsulated: number;
+  /** Frames that were not IP-in-IP to this host (or malformed, or fragments). */
+  skipped: number;
+  /** Inner packets the tsvs-dec0 socket did not take. */
+  sendFailed: number;
+  /** Frames bigger than a ring slot (cut short by the kernel): not forwarded. */
+  truncated: number;
+  /** Inner TCP aggregates bigger than the decap device's MTU, cut into segments. */
+  segmented: number;
+  /** Inner aggregates bigger than the MTU that could not be cut (not TCP, malformed): dropped. */
+  oversizedDropped: number;
+}
+
 export interface Decapsulator {
-  readonly counters: { decapsulated: number; skipped: number; sendFailed: number };
+  readonly counters: DecapCounters;
   /** Where the rule that keeps the host from answering the outer packets went. */
   readonly rule: HostRulesBackend;
   stop(): Promise<void>;
@@ -37,7 +55,8 @@ export function ipv6NextHeaderFilter(protocols: readonly number[]): Uint8Array {
 
 /**
  * Create the veth pair and the rule, and start decapsulating frames from `dev` to `localAddr`
- * (the real server's IPv4 or IPv6 address: the tunnel end the director sends to).
+ * (the real server's IPv4 or IPv6 address: the tunnel end the director sends to). On a failure
+ * after the veth pair exists, what was set up (rings, rule, veth pair) is removed again.
  */
 export async function startDecapsulator(addon: RingAddon, run: RunCommand, dev: string, localAddr: string): Promise<Decapsulator> {
   const parsed = parseIp(localAddr);
@@ -46,42 +65,100 @@ export async function startDecapsulator(addon: RingAddon, run: RunCommand, dev: 
   const local6 = parsed.family === 6 ? Uint8Array.from(parsed.words.flatMap((w) => [w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff])) : null;
   await run('ip', ['link', 'del', DECAP_OUTER]).catch(() => undefined);
   await run('ip', ['link', 'add', DECAP_OUTER, 'type', 'veth', 'peer', 'name', DECAP_INNER]);
-  await run('ip', ['link', 'set', DECAP_OUTER, 'up']);
-  await run('ip', ['link', 'set', DECAP_INNER, 'up']);
-  await run('sysctl', ['-qw', `net.ipv4.conf.${DECAP_INNER}.rp_filter=0`]);
-  const rule = await installDecapRule(run, localAddr);
-  const outerMac = macBytes((await linkInfo(run, DECAP_OUTER)).mac);
-  const innerMac = macBytes((await linkInfo(run, DECAP_INNER)).mac);
-  const counters = { decapsulated: 0, skipped: 0, sendFailed: 0 };
-  const out = new Uint8Array(65536 + 14);
+  const rings: RingHandle[] = [];
+  let rule: HostRulesBackend | null = null;
+  // The receive ring goes first: nothing is decapsulated once the send ring is closed.
+  const closeRings = (): void => {
+    for (const h of rings.splice(0).reverse()) addon.ringClose(h);
+  };
+  const undo = async (): Promise<void> => {
+    closeRings();
+    if (rule !== null) await removeDecapRule(run, rule, localAddr);
+    await run('ip', ['link', 'del', DECAP_OUTER]).catch(() => undefined);
+  };
+  try {
+    await run('ip', ['link', 'set', DECAP_OUTER, 'up']);
+    await run('ip', ['link', 'set', DECAP_INNER, 'up']);
+    await run('sysctl', ['-qw', `net.ipv4.conf.${DECAP_INNER}.rp_filter=0`]);
+    rule = await installDecapRule(run, localAddr);
+    const outer = await linkInfo(run, DECAP_OUTER);
+    const innerMac = macBytes((await linkInfo(run, DECAP_INNER)).mac);
+    const counters: DecapCounters = { decapsulated: 0, skipped: 0, sendFailed: 0, truncated: 0, segmented: 0, oversizedDropped: 0 };
+    // The ring on tsvs-dec0 is only for sending (it also sees what the stack sends back; ignored).
+    const tx = addon.ringOpen({ ifname: DECAP_OUTER, blockCount: 2, blockSize: 1 << 16 }, () => undefined);
+    rings.push(tx);
+    const onFrames = decapBatch(addon, tx, { local, local6, innerMac, outerMac: macBytes(outer.mac), mtu: outer.mtu }, counters);
+    // Slots for a whole 64 KB outer packet (a GRO aggregate of IP-in-IP, a jumbo link), as the
+    // director's rings: 2 KiB slots would cut every bigger frame short.
+    const filter = parsed.family === 4 ? ipv4ProtocolFilter([4, 41]) : ipv6NextHeaderFilter([4, 41]);
+    rings.push(addon.ringOpen({ ifname: dev, filter, frameSize: RING_FRAME_BYTES, blockSize: RING_BLOCK_BYTES, blockCount: RING_BLOCK_COUNT }, onFrames));
+    const backend = rule;
+    return {
+      counters,
+      rule: backend,
+      async stop() {
+        closeRings();
+        await removeDecapRule(run, backend, localAddr);
+        await run('ip', ['link', 'del', DECAP_OUTER]).catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+}
+
+/** Where decapsulated packets go: this host's tunnel ends, and the veth pair's MACs and MTU. */
+export interface DecapTarget {
+  readonly local: number | null;
+  readonly local6: Uint8Array | null;
+  readonly innerMac: Uint8Array;
+  readonly outerMac: Uint8Array;
+  /** MTU of tsvs-dec0: an inner packet bigger than this is not taken by the socket (EMSGSIZE). */
+  readonly mtu: number;
+}
+
+/**
+ * The receive callback: each IP-in-IP frame to this host is decapsulated and its inner packet
+ * sent on `tx`. An inner TCP aggregate bigger than the MTU is cut into segments first (as
+ * tunl0's GSO would); any other oversized inner packet is dropped and counted.
+ */
+export function decapBatch(addon: RingAddon, tx: RingHandle, to: DecapTarget, counters: DecapCounters): (block: Uint8Array, desc: Uint32Array, count: number) => void {
+  // An inner packet is shorter than the outer one, which fits a ring slot.
+  const out = new Uint8Array(RING_FRAME_BYTES);
+  const segment = new Uint8Array(to.mtu + 14);
+  const segmenter = new TcpSegmenter();
   const pair = new Uint32Array(2);
   const r: DecapResult = { skip: '', length: 0 };
-  // The ring on tsvs-dec0 is only for sending (it also sees what the stack sends back; ignored).
-  const tx: RingHandle = addon.ringOpen({ ifname: DECAP_OUTER, blockCount: 2, blockSize: 1 << 16 }, () => undefined);
-  const filter = parsed.family === 4 ? ipv4ProtocolFilter([4, 41]) : ipv6NextHeaderFilter([4, 41]);
-  const rx = addon.ringOpen({ ifname: dev, filter }, (block, desc, count) => {
+  const send = (buf: Uint8Array, length: number): void => {
+    pair[1] = length;
+    if (sendOrNone(addon, tx, buf, pair, 1) === 1) counters.decapsulated++;
+    else counters.sendFailed++;
+  };
+  return (block, desc, count) => {
     for (let i = 0; i < count; i++) {
       const off = desc[i * DESC_WORDS]!;
       const len = desc[i * DESC_WORDS + 1]!;
-      if ((desc[i * DESC_WORDS + 3]! & 0xff) !== PKTTYPE.HOST || desc[i * DESC_WORDS + 2]! > len) continue;
-      decapsulate(block.subarray(off, off + len), len, local, innerMac, outerMac, out, r, local6);
+      if ((desc[i * DESC_WORDS + 3]! & 0xff) !== PKTTYPE.HOST) continue;
+      if (desc[i * DESC_WORDS + 2]! > len) {
+        counters.truncated++;
+        continue;
+      }
+      decapsulate(block.subarray(off, off + len), len, to.local, to.innerMac, to.outerMac, out, r, to.local6);
       if (r.skip) {
         counters.skipped++;
         continue;
       }
-      pair[1] = r.length;
-      if (addon.ringSend(tx, out, pair, 1) === 1) counters.decapsulated++;
-      else counters.sendFailed++;
+      if (r.length - 14 <= to.mtu) {
+        send(out, r.length);
+        continue;
+      }
+      if (segmenter.start(out, r.length, to.mtu) !== null) {
+        counters.oversizedDropped++;
+        continue;
+      }
+      counters.segmented++;
+      for (let k = 0; k < segmenter.count; k++) send(segment, segmenter.write(k, segment));
     }
-  });
-  return {
-    counters,
-    rule,
-    async stop() {
-      addon.ringClose(rx);
-      addon.ringClose(tx);
-      await removeDecapRule(run, rule, localAddr);
-      await run('ip', ['link', 'del', DECAP_OUTER]).catch(() => undefined);
-    },
   };
 }

@@ -15,8 +15,15 @@ import { IP6_TUNNEL_HEADER, IPIP_HEADER } from '../../core/forward/tunnel.js';
  * own frame header before them — 17 pages.
  */
 export const RING_FRAME_BYTES = 69_632;
-/** Slots per ring: 512 × 68 KiB = 34 MiB of ring per interface (the 2 KiB-slot ring had 16 MiB; 256 slots dropped frames in bursts of ACKs). */
-export const RING_FRAME_COUNT = 512;
+/**
+ * Ring blocks: the kernel allocates each block as 2^n pages, so a block of one 68 KiB slot took
+ * 128 KiB (64 MiB per interface for 512 slots). A 1 MiB block holds 15 slots (16 KiB left over).
+ */
+export const RING_BLOCK_BYTES = 1 << 20;
+/** 35 blocks: 525 slots (at least 512: 256 dropped frames in bursts of ACKs), 35 MiB of ring per interface. */
+export const RING_BLOCK_COUNT = 35;
+/** Slots per ring. */
+export const RING_FRAME_COUNT = Math.floor(RING_BLOCK_BYTES / RING_FRAME_BYTES) * RING_BLOCK_COUNT;
 
 /** Room for one segment: an MTU up to 64 KiB plus Ethernet and 802.1Q headers. */
 const SEGMENT_BYTES = 65_536 + 18;

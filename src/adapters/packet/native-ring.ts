@@ -56,6 +56,11 @@ export interface RingStats {
   readonly packets: number;
   readonly drops: number;
   readonly freezes: number;
+  /**
+   * Socket errors the receive poll met since the ring was opened (an interface going down); the
+   * ring clears each and keeps polling. Absent from an addon built before it was counted.
+   */
+  readonly errors?: number;
 }
 
 /**

@@ -48,10 +48,22 @@ export class TxBatch {
 
   /** Send everything queued (the block must be the one the block pairs point into). */
   flush(block: Uint8Array): void {
-    if (this.nBlock > 0) this.failed += this.nBlock - this.addon.ringSend(this.ring, block, this.blockPairs, this.nBlock);
-    if (this.nStaged > 0) this.failed += this.nStaged - this.addon.ringSend(this.ring, this.staging, this.stagingPairs, this.nStaged);
+    if (this.nBlock > 0) this.failed += this.nBlock - sendOrNone(this.addon, this.ring, block, this.blockPairs, this.nBlock);
+    if (this.nStaged > 0) this.failed += this.nStaged - sendOrNone(this.addon, this.ring, this.staging, this.stagingPairs, this.nStaged);
     this.nBlock = 0;
     this.nStaged = 0;
     this.stagingUsed = 0;
+  }
+}
+
+/**
+ * `ringSend`, where an error (a closed ring, an errno the addon does not treat as "not taken")
+ * means nothing was taken: thrown inside a ring's receive callback it would end the process.
+ */
+export function sendOrNone(addon: RingAddon, ring: RingHandle, buf: Uint8Array, pairs: Uint32Array, count: number, vnet?: Uint8Array): number {
+  try {
+    return vnet === undefined ? addon.ringSend(ring, buf, pairs, count) : addon.ringSend(ring, buf, pairs, count, vnet);
+  } catch {
+    return 0;
   }
 }

@@ -3,8 +3,14 @@
  * the ring's metadata, so the frame is rebuilt with its tag before forwarding and leaves tagged.
  */
 
-/** Room for the largest frame a ring slot holds plus the tag. */
-export const VLAN_SCRATCH_BYTES = 65536 + 18;
+import { RING_FRAME_BYTES } from './large-frames.js';
+
+/**
+ * Room for the largest frame a ring slot holds plus the tag: a slot (less its own header, so this
+ * is more than enough) plus 4 — 64 KiB + 18 was short of a tagged IPv6 aggregate (65,575 bytes of
+ * IP after 14 of Ethernet).
+ */
+export const VLAN_SCRATCH_BYTES = RING_FRAME_BYTES + 4;
 
 /**
  * Write `frame[0, length)` into `out` with an 802.1Q tag (TPID 0x8100, `tci`) after the MACs.
