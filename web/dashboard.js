@@ -131,6 +131,11 @@ function drawCluster(s) {
 
 // ---- tables ------------------------------------------------------------------------------------
 
+/** The peers cell of an instance's row (it holds the ages, so refreshAges() rewrites it in place). */
+function peersText(i) {
+  return (i.peers || []).map((p) => (p.heardMsAgo === null ? `${p.address} (not heard)` : `${p.address} (${duration(p.heardMsAgo)} ago)`)).join(', ') || '-';
+}
+
 function drawVrrp(s) {
   const body = document.querySelector('#vrrp tbody');
   const rows = s.vrrp.instances.map((i) =>
@@ -139,7 +144,7 @@ function drawVrrp(s) {
       el('td', { class: i.state }, i.state),
       el('td', {}, i.priority === i.basePriority ? i.priority : `${i.priority} (${i.basePriority})`),
       el('td', {}, i.masterAddress || '-'),
-      el('td', {}, (i.peers || []).map((p) => (p.heardMsAgo === null ? `${p.address} (not heard)` : `${p.address} (${duration(p.heardMsAgo)} ago)`)).join(', ') || '-')));
+      el('td', { class: 'peers' }, peersText(i))));
   if (rows.length === 0) rows.push(el('tr', {}, el('td', { class: 'empty', colspan: 7 }, s.vrrp.reason || 'VRRP is not running')));
   body.replaceChildren(...rows);
 }
@@ -229,10 +234,32 @@ function addEvent(e) {
 const CHART_EVERY_S = 5;
 const drawn = { cluster: '', vrrp: '', table: '', series: '', chartAt: 0 };
 
-/** What the cluster picture and the VRRP table show (ages in whole seconds, as displayed). */
+/**
+ * What the cluster picture and the VRRP table show, but for the peers' ages: a backup hears its
+ * master every second, so the age changes all the time; refreshAges() rewrites those texts in place.
+ */
 function vrrpKey(s) {
   return JSON.stringify([s.daemon.engine, s.vrrp.reason, s.vrrp.instances.map((i) => [i.name, i.interface, i.vrid, i.state, i.priority, i.basePriority, i.masterAddress,
-    (i.peers || []).map((p) => [p.address, p.priority, p.heardMsAgo === null ? null : Math.floor(p.heardMsAgo / 1000)])])]);
+    (i.peers || []).map((p) => [p.address, p.priority, p.heardMsAgo === null])])]);
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** The peers' ages, written into what the last redraw left (the only texts vrrpKey leaves out). */
+function refreshAges(s) {
+  const peers = peerDirectors(s);
+  for (const t of document.querySelectorAll('#cluster text[data-peer][data-instance]')) {
+    const line = (peers.get(t.dataset.peer) || []).find((l) => l.instance === t.dataset.instance);
+    if (line) setText(t, line.text);
+  }
+  const byName = new Map(s.vrrp.instances.map((i) => [i.name, i]));
+  for (const row of document.querySelectorAll('#vrrp tbody tr[data-instance]')) {
+    const i = byName.get(row.dataset.instance);
+    const cell = row.querySelector('td.peers');
+    if (i && cell) setText(cell, peersText(i));
+  }
 }
 
 function clusterKey(s) {
@@ -255,6 +282,7 @@ function onStatus(s) {
   record(s);
   redraw('cluster', clusterKey(s), () => drawCluster(s));
   redraw('vrrp', vrrpKey(s), () => drawVrrp(s));
+  refreshAges(s);
   redraw('table', tableKey(s), () => drawTable(s));
   const series = JSON.stringify([...history].map(([name, h]) => [name, [...(h.at(-1)?.conns.keys() || [])]]));
   const now = Date.now();

@@ -12,13 +12,11 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlPlane } from '../engine/control-plane.js';
 import { errorBody } from './errors.js';
-import { observabilityOf } from './events.js';
 import { buildStatus } from './events-status.js';
 import { serveEventStream, streamFigures } from './events-stream.js';
 import { renderMetricsBytes } from './metrics.js';
 import { EXPOSITION_CONTENT_TYPE } from './metrics-format.js';
 import { readProcessFigures } from './metrics-process.js';
-import { vrrpStatusOf } from './vrrp-routes.js';
 
 /** The dashboard's files: web/ beside src/ (and beside dist/ once built). */
 const WEB_DIR = new URL('../../web/', import.meta.url);
@@ -38,21 +36,16 @@ function asset(file: string): Buffer {
   return b;
 }
 
-/** The metrics text, read now from the control plane. */
-export function metricsText(c: ControlPlane): string {
-  return metricsBody(c).toString('utf8');
-}
-
 /** The metrics as the bytes GET /metrics sends, read now from the control plane. */
 export function metricsBody(c: ControlPlane): Buffer {
-  const obs = observabilityOf(c);
+  const obs = c.observability;
   obs?.pollStatus();
   return renderMetricsBytes({
     info: c.health(),
     snapshot: c.snapshot(),
     dataplane: c.dataplane(),
     health: obs?.healthReport() ?? [],
-    vrrp: vrrpStatusOf(c),
+    vrrp: c.vrrpStatus(),
     events: obs?.events.counts() ?? {},
     process: readProcessFigures(),
     stream: streamFigures(c),

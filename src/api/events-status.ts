@@ -11,9 +11,8 @@ import type { EngineEvent, RealServerHealth } from '../engine/events.js';
 import type { VrrpStatusReport } from '../engine/vrrp/engine.js';
 import type { VrrpPeer } from '../engine/vrrp/transitions.js';
 import type { ControlPlane } from '../engine/control-plane.js';
-import { observabilityOf, RECENT_EVENTS } from './events.js';
+import { RECENT_EVENTS } from './events.js';
 import { serviceKeyOfView } from './routes.js';
-import { vrrpStatusOf } from './vrrp-routes.js';
 
 export type HealthWord = 'up' | 'down' | 'unchecked';
 
@@ -133,11 +132,11 @@ export function statusInstances(v: VrrpStatusReport): StatusReport['vrrp'] {
 
 /** The report, read now from the control plane. */
 export function buildStatus(c: ControlPlane, recent = RECENT_EVENTS): StatusReport {
-  const obs = observabilityOf(c);
+  const obs = c.observability;
   obs?.pollStatus();
   return {
     daemon: c.health(),
-    vrrp: statusInstances(vrrpStatusOf(c)),
+    vrrp: statusInstances(c.vrrpStatus()),
     services: statusServices(c.snapshot().services, obs?.healthReport() ?? []),
     problems: c.dataplane().problems,
     events: obs?.events.recent(recent) ?? [],

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlPlane } from '../engine/control-plane.js';
 import type { EngineEvent } from '../engine/events.js';
-import { observabilityOf, RECENT_EVENTS, type ObservabilitySource } from './events.js';
+import { RECENT_EVENTS, type ObservabilitySource } from './events.js';
 import { buildStatus } from './events-status.js';
 
 export const STATUS_INTERVAL_MS = 1000;
@@ -105,7 +105,7 @@ function resumeAfter(req: IncomingMessage, url: URL): number | null {
 }
 
 export function serveEventStream(control: ControlPlane, req: IncomingMessage, res: ServerResponse, url: URL, intervalMs = STATUS_INTERVAL_MS): void {
-  const obs = observabilityOf(control);
+  const obs = control.observability;
   let b = broadcasters.get(control);
   if (!b) broadcasters.set(control, (b = new Broadcaster(control, obs, intervalMs)));
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });

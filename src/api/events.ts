@@ -7,15 +7,8 @@
  *   GET /metrics     Prometheus text format (metrics.ts)
  * The control plane carries its {@link ObservabilitySource} (null when none is wired in).
  */
-import type { ControlPlane, ObservabilitySource } from '../engine/control-plane.js';
-
 export type { ObservabilitySource } from '../engine/control-plane.js';
 export type { EngineEvent, RealServerHealth } from '../engine/events.js';
-
-export function observabilityOf(c: ControlPlane): ObservabilitySource | null {
-  // `?? null`: a control plane stitched together by a test may leave the field out.
-  return c.observability ?? null;
-}
 
 /** How many recent events GET /v1/status and a new event-stream client get. */
 export const RECENT_EVENTS = 50;

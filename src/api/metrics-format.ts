@@ -36,17 +36,21 @@ export function addLabel(base: LabelText, name: string, value: string): LabelTex
 }
 
 /**
- * Bytes of one family: lines are gathered in a short string and moved into fixed-size chunks of
- * UTF-8 every few kilobytes, so there is neither a rope of thousands of small strings to flatten
- * nor a second UTF-8 pass when the answer is sent (a 1,000-real-server scrape is ~25,000 lines).
+ * Bytes of one family: lines are gathered in a short string; once a family outgrows a few
+ * kilobytes (the per-real-server families of a large table) the text is moved into 64 KiB chunks
+ * of UTF-8, so there is neither a rope of thousands of small strings to flatten nor a second UTF-8
+ * pass when the answer is sent (a 1,000-real-server scrape is ~25,000 lines). A small family (most
+ * of them) never allocates a chunk: its text is written straight into the answer.
  */
 class FamilyBytes {
   private static readonly CHUNK = 64 * 1024;
   private static readonly FLUSH_AT = 8 * 1024;
   private readonly done: Buffer[] = [];
-  private cur = Buffer.allocUnsafe(FamilyBytes.CHUNK);
+  /** Allocated on the first flush only. */
+  private cur: Buffer | null = null;
   private off = 0;
   private pending = '';
+  /** Bytes in `done` and `cur` (the pending text is not counted). */
   private length = 0;
 
   add(line: string): void {
@@ -58,8 +62,8 @@ class FamilyBytes {
     const text = this.pending;
     this.pending = '';
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    if (this.off + text.length * 3 > this.cur.length) {
-      this.done.push(this.cur.subarray(0, this.off));
+    if (this.cur === null || this.off + text.length * 3 > this.cur.length) {
+      if (this.cur !== null) this.done.push(this.cur.subarray(0, this.off));
       this.cur = Buffer.allocUnsafe(Math.max(FamilyBytes.CHUNK, text.length * 3));
       this.off = 0;
     }
@@ -68,10 +72,17 @@ class FamilyBytes {
     this.length += n;
   }
 
-  /** The family's bytes so far, and their total length. */
-  chunks(): { readonly parts: Buffer[]; readonly length: number } {
-    this.flush();
-    return { parts: [...this.done, this.cur.subarray(0, this.off)], length: this.length };
+  /** How many bytes writeTo() will write. */
+  byteLength(): number {
+    return this.length + Buffer.byteLength(this.pending);
+  }
+
+  /** Copy the family's bytes into `out` at `at`; returns the offset after them. */
+  writeTo(out: Buffer, at: number): number {
+    let o = at;
+    for (const c of this.done) o += c.copy(out, o);
+    if (this.cur !== null) o += this.cur.copy(out, o, 0, this.off);
+    return o + out.write(this.pending, o);
   }
 }
 
@@ -119,13 +130,12 @@ export class Exposition {
   /** The exposition as UTF-8 bytes (what GET /metrics sends). */
   bytes(): Buffer {
     let total = 0;
-    const parts: Buffer[] = [];
-    for (const f of this.families.values()) {
-      const c = f.chunks();
-      parts.push(...c.parts);
-      total += c.length;
-    }
-    return Buffer.concat(parts, total);
+    for (const f of this.families.values()) total += f.byteLength();
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
+    for (const f of this.families.values()) at = f.writeTo(out, at);
+    if (at !== total) throw new Error(`exposition: wrote ${at} bytes of ${total}`);
+    return out;
   }
 
   text(): string {

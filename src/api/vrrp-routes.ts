@@ -5,20 +5,13 @@
  * The control plane's `vrrpStatus()` answers; without VRRP it says "not running" and why.
  */
 import type { ControlPlane } from '../engine/control-plane.js';
-import { vrrpAbsent } from '../engine/control.js';
-import type { VrrpStatusReport } from '../engine/vrrp/engine.js';
 import type { ApiResponse, BodyReader } from './routes.js';
 
 export type { VrrpStatusReport, VrrpInstanceReport } from '../engine/vrrp/engine.js';
 export type { VrrpPeer } from '../engine/vrrp/transitions.js';
 
-export function vrrpStatusOf(c: ControlPlane): VrrpStatusReport {
-  // A control plane stitched together by a test may leave the method out.
-  return typeof c.vrrpStatus === 'function' ? c.vrrpStatus() : vrrpAbsent();
-}
-
 export const VRRP_ROUTES: ReadonlyArray<{
   readonly method: 'GET' | 'POST';
   readonly pattern: RegExp;
   readonly run: (c: ControlPlane, params: readonly string[], body: BodyReader) => ApiResponse;
-}> = [{ method: 'GET', pattern: /^\/v1\/vrrp$/, run: (c) => ({ status: 200, body: vrrpStatusOf(c) }) }];
+}> = [{ method: 'GET', pattern: /^\/v1\/vrrp$/, run: (c) => ({ status: 200, body: c.vrrpStatus() }) }];

@@ -5,7 +5,7 @@ import type { Clock } from '../core/ports.js';
 import type { ControlPlane, HealthInfo, ObservabilitySource } from './control-plane.js';
 import type { Director } from './director.js';
 import type { ConfigReloader, ReloadReport } from './reload.js';
-import type { VrrpStatusReport } from './vrrp/engine.js';
+import { idleVrrpStatus, type VrrpStatusReport } from './vrrp/engine.js';
 
 export interface ControlPlaneOptions {
   readonly director: Director;
@@ -18,11 +18,6 @@ export interface ControlPlaneOptions {
   readonly observability?: ObservabilitySource | null;
   /** Runs after every reload through the control plane (SIGHUP or the API), before it answers. */
   readonly afterReload?: (r: ReloadReport) => Promise<void>;
-}
-
-/** The VRRP status of a daemon without VRRP. */
-export function vrrpAbsent(reason: string | null = 'VRRP is not part of this daemon'): VrrpStatusReport {
-  return { running: false, reason, instances: [], syncGroups: [], sockets: {} };
 }
 
 function reloadWith(reloader: ConfigReloader | null): Promise<ReloadReport> {
@@ -51,7 +46,7 @@ export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
       return r;
     },
     health: () => ({ status: 'ok', ...info, uptimeMs: Math.round(clock.now() - started) }),
-    vrrpStatus: opts.vrrp ?? (() => vrrpAbsent()),
+    vrrpStatus: opts.vrrp ?? (() => idleVrrpStatus('VRRP is not part of this daemon')),
     observability: opts.observability ?? null,
   };
 }

@@ -30,9 +30,10 @@ import { HealthMonitor } from '../engine/health/monitor.js';
 import { HealthReloader, type ModelSource } from '../engine/health/reloader.js';
 import { parseKeepalivedConfig } from '../lang/keepalived/parse.js';
 // VRRP (issue 6): see "VRRP" at the end of this file.
-import { idleVrrpStatus, startVrrpRuntime, type VrrpRuntime } from '../adapters/vrrp/runtime.js';
+import { startVrrpRuntime, type VrrpRuntime } from '../adapters/vrrp/runtime.js';
 import type { KeepalivedConfig } from '../lang/keepalived/model.js';
 import type { VrrpTransition } from '../engine/vrrp/transitions.js';
+import { idleVrrpStatus } from '../engine/vrrp/engine.js';
 // Observability (issue 9): see "Observability" at the end of this file.
 import { healthReport, Observability, reloadEvents, vrrpStartEvent, vrrpTransitionEvent } from '../engine/events.js';
 import type { ObservabilitySource } from '../engine/control-plane.js';

@@ -135,6 +135,13 @@ if (missing && process.env['CI'] === 'true') {
       assert.match((await failover.textContent()) ?? '', /VRRP_Instance\(VI_WEB\) BACKUP -> MASTER \(no advert from master 192\.168\.0\.1 within the master-down interval\)/);
       await page.waitForSelector('#cluster rect[data-peer="192.168.0.1"][data-state="heard"]', { timeout: 3000 });
       assert.equal(await page.textContent('#cluster text[data-peer="192.168.0.1"][data-instance="VI_WEB"]'), 'VI_WEB: last advert 3s ago (prio 150)');
+      assert.equal(await page.textContent('#vrrp tr[data-instance="VI_WEB"] td.peers'), '192.168.0.1 (3s ago)');
+      // Only the age changes: the picture and the row are not redrawn (the marks stay), their texts are rewritten in place.
+      await page.evaluate(`document.querySelector('#cluster svg').dataset.kept = '1'; document.querySelector('#vrrp tr[data-instance="VI_WEB"]').dataset.kept = '1'`);
+      vrrp = fakeVrrp([{ name: 'VI_WEB', state: 'MASTER', priority: 100, peers: peer(5_900) }]);
+      await page.waitForFunction(`document.querySelector('#cluster text[data-peer="192.168.0.1"][data-instance="VI_WEB"]')?.textContent === 'VI_WEB: last advert 5s ago (prio 150)'`, undefined, { timeout: 3000 });
+      assert.equal(await page.locator('#cluster svg[data-kept="1"]').count(), 1);
+      assert.equal(await page.textContent('#vrrp tr[data-kept="1"][data-instance="VI_WEB"] td.peers'), '192.168.0.1 (5s ago)');
       await page.waitForSelector('#charts svg[data-chart="TCP 127.0.0.142:41421"]', { timeout: 3000 });
       await page.screenshot({ path: new URL('dashboard-3-vrrp-master.png', ARTIFACTS).pathname, fullPage: true });
       assert.deepEqual(foreign, []);

@@ -82,6 +82,23 @@ test('Exposition: large families interleaved, with non-ASCII labels, come out by
   assert.deepEqual(x.bytes(), Buffer.from(text, 'utf8'));
 });
 
+test('Exposition: small families (never chunked) between large ones, and an empty exposition, come out byte for byte', () => {
+  assert.deepEqual(new Exposition().bytes(), Buffer.alloc(0));
+  const x = new Exposition();
+  const small = x.family('t_small', 'gauge', 'Small €.');
+  const big = x.family('t_big', 'counter', 'Big.');
+  const last = x.family('t_last', 'untyped', 'Last.');
+  const lines: string[] = [];
+  for (let i = 0; i < 3_000; i++) {
+    big(i, { k: `rs-${i}` });
+    lines.push(`t_big{k="rs-${i}"} ${i}`);
+  }
+  small(1, { k: 'ü' });
+  last(2);
+  const text = ['# HELP t_small Small €.', '# TYPE t_small gauge', 't_small{k="ü"} 1', '# HELP t_big Big.', '# TYPE t_big counter', ...lines, '# HELP t_last Last.', '# TYPE t_last untyped', 't_last 2', ''].join('\n');
+  assert.deepEqual(x.bytes(), Buffer.from(text, 'utf8'));
+});
+
 test('ScrapeCache: a scrape reuses what the last one made and drops what it did not use', () => {
   const c = new ScrapeCache<string>();
   const made: string[] = [];

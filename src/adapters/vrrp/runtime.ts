@@ -6,7 +6,7 @@
  */
 import type { Clock, Logger, Timers } from '../../core/ports.js';
 import { vrrpSetup } from '../../engine/vrrp/config.js';
-import { VrrpEngine, type VrrpStatusReport } from '../../engine/vrrp/engine.js';
+import { idleVrrpStatus, VrrpEngine, type VrrpStatusReport } from '../../engine/vrrp/engine.js';
 import type { TransitionListener } from '../../engine/vrrp/transitions.js';
 import type { KeepalivedConfig } from '../../lang/keepalived/model.js';
 import { IpRouteNetControl } from './iproute2.js';
@@ -21,11 +21,6 @@ export interface VrrpRuntime {
   reload(model: KeepalivedConfig): Promise<void>;
   /** SIGTERM: priority 0 from masters, VIPs removed, STOP notifies, sockets closed. */
   stop(): Promise<void>;
-}
-
-/** Status when no VRRP instance runs. */
-export function idleVrrpStatus(reason: string | null): VrrpStatusReport {
-  return { running: false, reason, instances: [], syncGroups: [], sockets: {} };
 }
 
 function idle(reason: string | null, log: Logger): VrrpRuntime {

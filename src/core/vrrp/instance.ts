@@ -47,6 +47,8 @@ export class Instance {
   masterPriority: number | null = null;
   /** Who the last accepted or winning advert came from (for status only). */
   shownMaster: string | null = null;
+  /** The last advert checked by backupRx/masterRx passed every check (the engine's peer list reads it). */
+  lastRxAccepted = false;
   vipSet = false;
   numScriptIfFault = 0;
   numScriptInit = 0;
@@ -266,6 +268,7 @@ export class Instance {
 
   /** Log what the checks noted, and a rejection (rate-limited per reason). */
   private report(h: Host, r: CheckResult): void {
+    this.lastRxAccepted = r.verdict === 'ok';
     for (const n of r.notes) h.info(n);
     if (r.verdict !== 'ok' && this.rejects.shouldLog(r.reason, h.now)) h.info(r.message);
   }

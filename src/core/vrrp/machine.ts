@@ -6,7 +6,7 @@
  */
 import type { Host } from './host.js';
 import { Instance } from './instance.js';
-import { cutReceived } from './received.js';
+import { cutReceived, type AdvertView } from './received.js';
 import { RejectLog } from './reject-log.js';
 import { matchInstances, vipDiff } from './reload.js';
 import { SyncGroup } from './sync-group.js';
@@ -68,6 +68,8 @@ export class VrrpMachine {
   private readonly sockets = new Map<string, SocketCounters>();
   private readonly shortLog: RejectLog;
   private started = false;
+  /** What the last receive() handed to an instance that accepted it; null when nothing took it. */
+  private accepted: AdvertView | null = null;
 
   constructor(cfg: VrrpConfig) {
     this.cfg = cfg;
@@ -166,6 +168,7 @@ export class VrrpMachine {
   /** One received datagram (vrrp_dispatcher_read). */
   receive(now: number, p: ReceivedPacket): VrrpEffect[] {
     const h = new EffectSink(now);
+    this.accepted = null;
     if (!this.started) return h.effects;
     const counters = this.socket(p.ifname, p.family);
     const cut = cutReceived(p);
@@ -191,11 +194,21 @@ export class VrrpMachine {
       return h.effects;
     }
     const prev = i.state;
+    i.lastRxAccepted = false;
     if (i.state === 'BACKUP') i.backupRx(h, v);
     else if (i.masterRx(h, v)) i.leaveMaster(h, false);
+    if (i.lastRxAccepted) this.accepted = v;
     i.sync?.afterTransition(h, i, prev);
     if (i.state !== 'MASTER' || !i.cfg.lowerPrioNoAdvert) i.initSands(h);
     return h.effects;
+  }
+
+  /**
+   * The datagram of the last receive() if an instance accepted it (every receive check passed,
+   * authentication included), else null: only such adverts may name a peer or explain a transition.
+   */
+  lastAccepted(): AdvertView | null {
+    return this.accepted;
   }
 
   /** A timer the engine armed for an instance has fired. */

@@ -87,6 +87,8 @@ for (const row of ROWS) {
     const { lan, node } = backup(row.instance);
     lan.run(1_000);
     node.receive(row.pkt);
+    // Not accepted (even 'another VIP', which advert_rcvd counts): the engine must not take its sender for a peer.
+    assert.equal(node.vrrp.lastAccepted(), null);
     node.receive(row.pkt);
     lan.run(3_000);
     const logs = lan.lines(['log'], 1_000).filter((l) => !l.includes('debug:'));
@@ -112,6 +114,20 @@ test('accepted: counted, the down timer starts again', () => {
   assert.deepEqual(lan.lines(['transition']), ['0 B VI_1 INIT->BACKUP', '4609.375 B VI_1 BACKUP->MASTER']);
   assert.equal(node.vrrp.status()[0]!.counters.advert_rcvd, 1);
   assert.deepEqual([node.vrrp.status()[0]!.masterAddress, node.vrrp.status()[0]!.masterPriority], ['10.0.0.3', 100]);
+});
+
+test('lastAccepted: the advert an instance accepted, until the next datagram', () => {
+  const { lan, node } = backup();
+  lan.run(1_000);
+  node.receive(packet({ priority: 120 }));
+  const a = node.vrrp.lastAccepted();
+  assert.deepEqual([a?.packet.src, a?.header.vrid, a?.header.priority], ['10.0.0.2', 51, 120]);
+  node.receive(packet({ vrid: 77 }));
+  assert.equal(node.vrrp.lastAccepted(), null);
+  node.receive(packet({ priority: 80 })); // lower priority: discarded by the backup, but a valid advert
+  assert.equal(node.vrrp.lastAccepted()?.header.priority, 80);
+  node.receive(packet({ pass: 'secret13' }));
+  assert.equal(node.vrrp.lastAccepted(), null);
 });
 
 test('log_unknown_vrids logs foreign VRIDs', () => {

@@ -52,6 +52,11 @@ export interface VrrpStatusReport {
   readonly sockets: Readonly<Record<string, SocketCounters>>;
 }
 
+/** The status when no VRRP instance runs: VRRP not part of the daemon, not configured, or unable to start (`reason` says why). */
+export function idleVrrpStatus(reason: string | null): VrrpStatusReport {
+  return { running: false, reason, instances: [], syncGroups: [], sockets: {} };
+}
+
 const NO_FACTS: InterfaceFacts = { up: false, primary4: null, linkLocal6: null, addresses: [] };
 
 function factsOf(info: InterfaceInfo | null): InterfaceFacts {
@@ -194,8 +199,11 @@ export class VrrpEngine {
     const socket = this.o.io.open(ifname, family, group, (p: ReceivedPacket) => {
       if (!this.running) return;
       const now = this.o.clock.now();
-      this.adverts.note(p, now);
-      this.apply(this.machine.receive(now, p), { kind: 'advert', packet: p });
+      const effects = this.machine.receive(now, p);
+      // Only an advert the machine accepted (authenticated, well formed, its VRID) names a peer.
+      const accepted = this.machine.lastAccepted();
+      if (accepted) this.adverts.note(p.ifname, p.family, accepted.header.vrid, p.src, accepted.header.priority, now);
+      this.apply(effects, { kind: 'advert', packet: p });
     });
     this.sockets.set(`${ifname}/${family}`, socket);
     this.log.debug(`VRRP sockpool: [ifname(${ifname}), family(IPv${family}), proto(112), ${group ? `multicast, address(${group})` : 'unicast'}]`);

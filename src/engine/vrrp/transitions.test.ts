@@ -8,6 +8,7 @@ import type { InterfaceInfo } from '../../core/vrrp/ports.js';
 import type { ReceivedPacket } from '../../core/vrrp/types.js';
 import { silentLogger } from '../../core/ports.js';
 import { parseKeepalivedConfig } from '../../lang/keepalived/parse.js';
+import { internetChecksum } from '../../wire/checksum.js';
 import { memoryFiles } from '../../lang/keepalived/memory-files.js';
 import { vrrpSetup } from './config.js';
 import { VrrpEngine } from './engine.js';
@@ -123,10 +124,11 @@ test('advertPriority reads the VRID and priority after the IPv4 header (any IHL)
 
 test('AdvertMemory: peers heard most recently first, configured unicast peers not yet heard last, own addresses left out', () => {
   const m = new AdvertMemory();
-  const adv = (src: string, prio: number): ReceivedPacket => ({ ifname: 'eth0', family: 6, bytes: Uint8Array.from([0x31, 9, prio, 1]), src, dst: null, ttl: 255 });
-  m.note(adv('fe80::2', 150), 1_000);
-  m.note(adv('fe80::3', 120), 2_000);
-  m.note(adv('fe80::9', 120), 2_500);
+  m.note('eth0', 6, 9, 'fe80::2', 150, 1_000);
+  m.note('eth0', 6, 9, 'fe80::3', 120, 2_000);
+  m.note('eth0', 6, 9, 'fe80::9', 120, 2_500);
+  m.note('eth1', 6, 9, 'fe80::5', 120, 2_500);
+  m.note('eth0', 4, 9, '10.0.0.5', 120, 2_500);
   const s = { ifname: 'eth0', family: 6 as const, vrid: 9 };
   assert.deepEqual(m.peers(s, 3_000, ['fe80::2', 'fe80::4'], new Set(['fe80::9'])), [
     { address: 'fe80::3', priority: 120, heardMsAgo: 1_000 },
@@ -138,10 +140,10 @@ test('AdvertMemory: peers heard most recently first, configured unicast peers no
 
 test('AdvertMemory keeps at most MAX_SOURCES sources per VRID, dropping the one heard longest ago', () => {
   const m = new AdvertMemory();
-  const adv = (src: string): ReceivedPacket => ({ ifname: 'eth0', family: 6, bytes: Uint8Array.from([0x31, 9, 100, 1]), src, dst: null, ttl: 255 });
-  for (let i = 0; i < MAX_SOURCES; i++) m.note(adv(`fe80::${i + 1}`), i);
-  m.note(adv('fe80::1'), 100); // heard again: now the most recent
-  m.note(adv('fe80::99'), 101);
+  const adv = (src: string, at: number): void => m.note('eth0', 6, 9, src, 100, at);
+  for (let i = 0; i < MAX_SOURCES; i++) adv(`fe80::${i + 1}`, i);
+  adv('fe80::1', 100); // heard again: now the most recent
+  adv('fe80::99', 101);
   const peers = m.peers({ ifname: 'eth0', family: 6, vrid: 9 }, 200, [], new Set()).map((p) => p.address);
   assert.equal(peers.length, MAX_SOURCES);
   assert.deepEqual(peers.slice(0, 2), ['fe80::99', 'fe80::1']);
@@ -195,4 +197,54 @@ test('a failing track script: FAULT, with the script and its exit status as the 
   const s = a.engine.stop();
   await run(clock, 10);
   await s;
+});
+
+test('only adverts the machine accepts name a peer or a reason: bad checksum, TTL, auth type or length from a spoofed source are not peers', async () => {
+  const clock = new FakeClock(0);
+  const wire = new MemoryWire(clock);
+  const a = director(clock, wire, 'a', conf(100), '10.0.0.1');
+  const b = director(clock, wire, 'b', conf(90), '10.0.0.2');
+  await a.engine.start();
+  await b.engine.start();
+  await run(clock, 5_000);
+  // A's last advert, forged as a resignation (priority 0) from 10.0.0.66, then broken one way each.
+  const real = wire.datagrams.filter((d) => d.host === 'a').at(-1)!.bytes;
+  const forged = (edit: (x: Uint8Array) => void, fixChecksum = true): Uint8Array => {
+    const x = real.slice();
+    x.set([10, 0, 0, 66], 12);
+    x[22] = 0;
+    edit(x);
+    if (fixChecksum) {
+      x[26] = 0;
+      x[27] = 0;
+      const sum = internetChecksum(x, 20, x.length - 20);
+      x[26] = sum >>> 8;
+      x[27] = sum & 0xff;
+    }
+    return x;
+  };
+  const bad = [
+    forged(() => {}, false), // VRRP checksum
+    forged((x) => (x[8] = 64)), // TTL not 255
+    forged((x) => (x[24] = 1)), // PASS authentication where none is configured
+    forged((x) => x.fill(0, 28)), // VIP list wrong (0.0.0.0 instead of 10.0.0.100)
+    forged(() => {}).subarray(0, 27), // cut short
+  ];
+  wire.cut.add('a');
+  for (const x of bad) wire.send('x', 'eth0', 4, x, '224.0.0.18', null);
+  await run(clock, 10);
+  assert.deepEqual(b.engine.status().instances[0]!.peers, [{ address: '10.0.0.1', priority: 100, heardMsAgo: 401 }]);
+  // None of them was taken as a resignation: b waits its whole master-down interval, and the reason names the real master.
+  await run(clock, 4_000);
+  assert.deepEqual(b.seen.slice(1), ['8257.812 b VI_1 BACKUP->MASTER prio 90 master 10.0.0.2: no advert from master 10.0.0.1 within the master-down interval']);
+  // The same forgery with a good checksum is accepted (no authentication configured): it is a peer and its resignation is the reason.
+  wire.cut.delete('a');
+  await run(clock, 1_100);
+  assert.equal(b.engine.status().instances[0]!.state, 'BACKUP');
+  wire.cut.add('a');
+  wire.send('x', 'eth0', 4, forged(() => {}), '224.0.0.18', null);
+  await run(clock, 1_000);
+  assert.deepEqual(b.engine.status().instances[0]!.peers!.map((p) => `${p.address} ${p.priority}`), ['10.0.0.66 0', '10.0.0.1 100']);
+  assert.match(b.seen.at(-1)!, /BACKUP->MASTER prio 90 master 10\.0\.0\.2: master 10\.0\.0\.66 resigned \(priority 0\)$/);
+  await Promise.all([a.engine.stop(), b.engine.stop(), run(clock, 1_100)]);
 });

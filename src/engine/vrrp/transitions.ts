@@ -57,7 +57,8 @@ export function advertPriority(p: ReceivedPacket): { readonly vrid: number; read
   return { vrid: p.bytes[off + 1]!, priority: p.bytes[off + 2]! };
 }
 
-const segment = (ifname: string, family: Family, vrid: number): string => `${ifname}/${family}/${vrid}`;
+/** Key of a (family, VRID) pair within one interface's map. */
+const segment = (family: Family, vrid: number): number => family * 256 + vrid;
 
 /** Sources remembered per (interface, family, VRID): spoofed adverts from many addresses cannot grow memory. */
 export const MAX_SOURCES = 8;
@@ -73,23 +74,23 @@ function outcomeText(o: ScriptOutcome): string {
  * instance, and what the master last said before a backup took over.
  */
 export class AdvertMemory {
-  private readonly heard = new Map<string, Map<string, Heard>>();
+  /** Interface name → (family, VRID) → source → last advert. */
+  private readonly heard = new Map<string, Map<number, Map<string, Heard>>>();
 
-  /** Note a received advert (called for every datagram; cheap). */
-  note(p: ReceivedPacket, now: number): void {
-    const a = advertPriority(p);
-    if (!a) return;
-    const key = segment(p.ifname, p.family, a.vrid);
-    let bySource = this.heard.get(key);
-    if (!bySource) this.heard.set(key, (bySource = new Map()));
-    const h = bySource.get(p.src);
+  /** Note an advert the machine accepted (called per accepted advert: no allocation once the source is known). */
+  note(ifname: string, family: Family, vrid: number, src: string, priority: number, now: number): void {
+    let byVrid = this.heard.get(ifname);
+    if (!byVrid) this.heard.set(ifname, (byVrid = new Map()));
+    let bySource = byVrid.get(segment(family, vrid));
+    if (!bySource) byVrid.set(segment(family, vrid), (bySource = new Map()));
+    const h = bySource.get(src);
     if (h) {
-      h.priority = a.priority;
+      h.priority = priority;
       h.at = now;
       return;
     }
     if (bySource.size >= MAX_SOURCES) bySource.delete(this.stalest(bySource));
-    bySource.set(p.src, { priority: a.priority, at: now });
+    bySource.set(src, { priority, at: now });
   }
 
   private stalest(bySource: ReadonlyMap<string, Heard>): string {
@@ -99,7 +100,7 @@ export class AdvertMemory {
   }
 
   private of(s: Pick<InstanceStatus, 'ifname' | 'family' | 'vrid'>): ReadonlyMap<string, Heard> | undefined {
-    return this.heard.get(segment(s.ifname, s.family, s.vrid));
+    return this.heard.get(s.ifname)?.get(segment(s.family, s.vrid));
   }
 
   /** Other directors of an instance: heard ones (most recent first), then configured unicast peers not heard. */
@@ -129,7 +130,7 @@ export class AdvertMemory {
         const a = advertPriority(cause.packet);
         const own = a !== null && a.vrid === s.vrid && cause.packet.ifname === s.ifname && cause.packet.family === s.family;
         if (!own) return this.syncReason(s, `an advert from ${cause.packet.src}`);
-        return a.priority === 0 ? `advert from ${cause.packet.src} with priority 0` : `advert from ${cause.packet.src} with priority ${a.priority}`;
+        return `advert from ${cause.packet.src} with priority ${a.priority}`;
       }
     }
   }
