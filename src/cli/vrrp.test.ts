@@ -21,19 +21,20 @@ const report: VrrpStatusReport = {
     {
       name: 'VI_2', ifname: 'ens192', family: 4, vrid: 52, version: 3, state: 'BACKUP', wantState: 'BACKUP', basePriority: 100, effectivePriority: 70,
       masterAddress: '10.0.0.1', masterPriority: 150, lastTransition: 2000, vipsSet: false, syncGroup: 'G', counters: zeroCounters(), sinceTransitionMs: 4_200,
+      peers: [{ address: '10.0.0.1', priority: 150, heardMsAgo: 600 }, { address: '10.0.0.3', priority: null, heardMsAgo: null }],
     },
   ],
   syncGroups: [{ name: 'G', state: 'BACKUP', members: ['VI_2'] }],
   sockets: {},
 };
 
-test('status table: state, priority (effective and configured), master, time since the transition', () => {
+test('status table: state, priority (effective and configured), master, time since the transition, peers heard', () => {
   assert.equal(
     formatVrrpStatus(report),
     [
-      'INSTANCE  IFACE   VRID  VER  STATE   PRIO      MASTER          SINCE',
-      'VI_1      ens160  51    v2   MASTER  100       192.168.64.130  1m15s',
-      'VI_2      ens192  52    v3   BACKUP  70 (100)  10.0.0.1        4.2s',
+      'INSTANCE  IFACE   VRID  VER  STATE   PRIO      MASTER          SINCE  PEERS',
+      'VI_1      ens160  51    v2   MASTER  100       192.168.64.130  1m15s  -',
+      'VI_2      ens192  52    v3   BACKUP  70 (100)  10.0.0.1        4.2s   10.0.0.1 prio 150 0.6s ago, 10.0.0.3 (not heard)',
       'sync group G: BACKUP (VI_2)',
       '',
     ].join('\n'),

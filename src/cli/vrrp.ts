@@ -41,13 +41,19 @@ function seconds(ms: number | null): string {
   return s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** The status table (also used by `tsvs status` for its VRRP section). */
+/** The other directors heard in adverts: "10.0.0.1 prio 150 3.0s ago", a configured unicast peer not heard yet "(not heard)". */
+function peers(list: VrrpStatusReport['instances'][number]['peers']): string {
+  if (!list || list.length === 0) return '-';
+  return list.map((p) => (p.heardMsAgo === null ? `${p.address} (not heard)` : `${p.address} prio ${p.priority} ${seconds(p.heardMsAgo)} ago`)).join(', ');
+}
+
+/** The status table of `tsvs vrrp status`. */
 export function formatVrrpStatus(r: VrrpStatusReport): string {
   if (!r.running && r.instances.length === 0) return `VRRP: not running${r.reason ? ` (${r.reason})` : ''}\n`;
-  const rows = [['INSTANCE', 'IFACE', 'VRID', 'VER', 'STATE', 'PRIO', 'MASTER', 'SINCE']];
+  const rows = [['INSTANCE', 'IFACE', 'VRID', 'VER', 'STATE', 'PRIO', 'MASTER', 'SINCE', 'PEERS']];
   for (const i of r.instances) {
     const prio = i.effectivePriority === i.basePriority ? String(i.effectivePriority) : `${i.effectivePriority} (${i.basePriority})`;
-    rows.push([i.name, i.ifname, String(i.vrid), `v${i.version}`, i.state, prio, i.masterAddress ?? '-', seconds(i.sinceTransitionMs)]);
+    rows.push([i.name, i.ifname, String(i.vrid), `v${i.version}`, i.state, prio, i.masterAddress ?? '-', seconds(i.sinceTransitionMs), peers(i.peers)]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const lines = rows.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
