@@ -2,6 +2,7 @@
  * Reading the frames test/packet/ns-capture.ts recorded: Ethernet addresses, the IPv4 header
  * fields the topology tests assert on, and the IP packet's bytes for byte-for-byte comparison.
  */
+import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { formatIPv6Groups } from '../../src/core/addr.js';
 import { internetChecksum } from '../../src/wire/checksum.js';
@@ -76,6 +77,19 @@ function parseFrame6(pkttype: number, b: Buffer): Frame {
  * An IP packet (hex) as a router sends it on: IPv4 TTL one lower with the header checksum
  * computed afresh over the whole header, or IPv6 hop limit one lower (no checksum covers it).
  */
+/**
+ * What the director received for the VIP (HTTP requests, frames for this host), with the assertion
+ * every DR/TUN topology makes: no reply from the VIP passes the director. Returns the IP packets, in
+ * order, as they should leave it (one hop less), for comparison with what the real servers got.
+ */
+export function requestsAtDirector(frames: readonly Frame[], vip: string, minimum: number): string[] {
+  const atD = frames.filter((f) => f.pkttype === 0);
+  const toVip = atD.filter((f) => f.dst === vip && f.dport === 80);
+  assert.ok(toVip.length >= minimum, `frames to the VIP at the director: ${toVip.length}`);
+  assert.deepEqual(atD.filter((f) => f.src === vip), [], 'a reply passed the director');
+  return toVip.map((f) => oneHopLess(f.ip));
+}
+
 export function oneHopLess(hex: string): string {
   const b = Buffer.from(hex, 'hex');
   if (b[0]! >>> 4 === 6) {

@@ -4,18 +4,18 @@
  * sent on the link for next hops still unknown, and ARP / neighbour discovery packets seen on
  * the rings learnt as they pass.
  */
-import { textToWords } from '../../core/conn/addr-words.js';
+import { textToWords, wordsToText } from '../../core/conn/addr-words.js';
 import type { Forwarder } from '../../core/forward/forwarder.js';
 import type { Link } from '../../core/forward/links.js';
 import { neighbourFromNd, writeNeighbourSolicit } from '../../core/forward/ndp.js';
 import { Hop, type RouteTable } from '../../core/forward/routes.js';
-import { wordsToText } from '../../core/conn/addr-words.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { ARP_OP, decodeArp } from '../../wire/arp.js';
 import { macBytes, readMac } from '../../wire/bytes.js';
 import { ETHERTYPE } from '../../wire/ethernet.js';
 import { PacketBuilder } from '../../wire/packet-builder.js';
 import type { RingAddon, RingHandle } from './native-ring.js';
+import { sendOrNone } from './tx-batch.js';
 import { kernelNeighbours, type RunCommand } from './system.js';
 
 /** What the resolver needs of one interface of the engine. */
@@ -35,6 +35,8 @@ export class NeighbourResolver {
   readonly counters = { arpSent: 0, arpLearnt: 0, ndSent: 0, ndLearnt: 0 };
   private readonly asked = new Map<string, number>();
   private readonly ndFrame = new Uint8Array(86);
+  /** The [offset, length] pair of a one-frame send (offset always 0). */
+  private readonly onePair = new Uint32Array(2);
   private refresh: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -119,13 +121,19 @@ export class NeighbourResolver {
       .eth({ src: mac, dst: 'ff:ff:ff:ff:ff:ff' })
       .arp({ op: ARP_OP.REQUEST, senderMac: mac, senderIp: src.join('.'), targetMac: '00:00:00:00:00:00', targetIp: target })
       .build();
-    if (this.addon.ringSend(port.ring, f, Uint32Array.of(0, f.length), 1) === 1) this.counters.arpSent++;
+    if (this.sendOne(port, f, f.length)) this.counters.arpSent++;
   }
 
   private sendSolicit(port: ResolverPort, target: string): void {
     if (!port.address6) return;
     const n = writeNeighbourSolicit(this.ndFrame, port.link.mac, port.address6, target);
-    if (n > 0 && this.addon.ringSend(port.ring, this.ndFrame, Uint32Array.of(0, n), 1) === 1) this.counters.ndSent++;
+    if (n > 0 && this.sendOne(port, this.ndFrame, n)) this.counters.ndSent++;
+  }
+
+  /** One frame through the same send path as forwarded frames (a downed interface is a failed send, not a throw). */
+  private sendOne(port: ResolverPort, frame: Uint8Array, length: number): boolean {
+    this.onePair[1] = length;
+    return sendOrNone(this.addon, port.ring, frame, this.onePair, 1) === 1;
   }
 
   private async readKernel(): Promise<void> {
