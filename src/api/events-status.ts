@@ -16,15 +16,8 @@ import { serviceKeyOfView } from './routes.js';
 
 export type HealthWord = 'up' | 'down' | 'unchecked';
 
-export interface StatusRealServer {
-  readonly address: string;
-  readonly port: number;
-  readonly forward: string;
-  readonly weight: number;
-  readonly health: HealthWord;
-  readonly activeConns: number;
-  readonly inactConns: number;
-  readonly persistConns: number;
+/** Totals and rates as `ipvsadm -L --stats --rate` shows them, for a service or a real server. */
+export interface StatusCounters {
   readonly conns: number;
   readonly cps: number;
   readonly inpps: number;
@@ -33,7 +26,18 @@ export interface StatusRealServer {
   readonly outbps: number;
 }
 
-export interface StatusService {
+export interface StatusRealServer extends StatusCounters {
+  readonly address: string;
+  readonly port: number;
+  readonly forward: string;
+  readonly weight: number;
+  readonly health: HealthWord;
+  readonly activeConns: number;
+  readonly inactConns: number;
+  readonly persistConns: number;
+}
+
+export interface StatusService extends StatusCounters {
   /** As ipvsadm lists it: "TCP 10.0.0.1:80", "FWM 7", "UDP [::1]:53". */
   readonly name: string;
   readonly protocol: string;
@@ -41,12 +45,6 @@ export interface StatusService {
   readonly port: number;
   readonly fwmark: number;
   readonly scheduler: string;
-  readonly conns: number;
-  readonly cps: number;
-  readonly inpps: number;
-  readonly outpps: number;
-  readonly inbps: number;
-  readonly outbps: number;
   readonly realServers: readonly StatusRealServer[];
 }
 
@@ -82,11 +80,15 @@ function healthOf(index: ReadonlyMap<string, RealServerHealth>, svcKey: string, 
   return h === undefined ? 'unchecked' : h.alive ? 'up' : 'down';
 }
 
+function counters(v: Pick<DestView, 'stats' | 'rates'>): StatusCounters {
+  return { conns: v.stats.conns, cps: v.rates.cps, inpps: v.rates.inpps, outpps: v.rates.outpps, inbps: v.rates.inbps, outbps: v.rates.outbps };
+}
+
 function realServer(d: DestView, health: HealthWord): StatusRealServer {
   return {
     address: d.addr, port: d.port, forward: d.fwd, weight: d.weight, health,
     activeConns: d.activeConns, inactConns: d.inactConns, persistConns: d.persistConns,
-    conns: d.stats.conns, cps: d.rates.cps, inpps: d.rates.inpps, outpps: d.rates.outpps, inbps: d.rates.inbps, outbps: d.rates.outbps,
+    ...counters(d),
   };
 }
 
@@ -98,7 +100,7 @@ export function statusServices(services: readonly ServiceView[], health: readonl
     const dests = [...s.dests].sort((a, b) => a.addr.localeCompare(b.addr, 'en', { numeric: true }) || a.port - b.port);
     return {
       name: serviceName(s), protocol: s.protocol, address: s.addr, port: s.port, fwmark: s.fwmark, scheduler: s.scheduler,
-      conns: s.stats.conns, cps: s.rates.cps, inpps: s.rates.inpps, outpps: s.rates.outpps, inbps: s.rates.inbps, outbps: s.rates.outbps,
+      ...counters(s),
       realServers: [...dests.map((d) => realServer(d, healthOf(index, key, d))), ...outOfTable(health, key, s.dests)],
     };
   });
